@@ -1,0 +1,37 @@
+/** `npm run size`: gzipped and brotli sizes of each browser artefact, against its budget. */
+import { existsSync, readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+export const budgets = [
+  { file: 'dist/parley.js', what: 'script-tag loader', gzipBudget: 4 * 1024 },
+  { file: 'dist/parley-widget.js', what: 'widget chunk (Preact, UI, conversation)', gzipBudget: 30 * 1024 },
+] as const;
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
+
+/** Prints the table; returns false when an artefact is missing or over budget. */
+export function printSizes(): boolean {
+  let ok = true;
+  console.log('artefact                 raw        gzip       brotli     budget (gzip)');
+  for (const { file, what, gzipBudget } of budgets) {
+    if (!existsSync(file)) {
+      console.log(`${file.padEnd(24)} missing: run npm run build`);
+      ok = false;
+      continue;
+    }
+    const bytes = readFileSync(file);
+    const gzip = gzipSync(bytes, { level: 9 }).length;
+    const brotli = brotliCompressSync(bytes).length;
+    const within = gzip <= gzipBudget;
+    ok &&= within;
+    console.log(
+      `${file.padEnd(24)} ${kb(bytes.length).padEnd(10)} ${kb(gzip).padEnd(10)} ${kb(brotli).padEnd(10)} ${kb(gzipBudget)} ${within ? 'ok' : 'OVER'}  (${what})`,
+    );
+  }
+  return ok;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.exit(printSizes() ? 0 : 1);
+}

@@ -1,0 +1,17 @@
+/** `npm start`: builds the widget, then serves the demo store page on localhost and prints its URL. */
+import { execFileSync } from 'node:child_process';
+import { createStaticServer, demoSite, listen } from './server';
+
+execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit' });
+
+const port = Number(process.env.PORT ?? 4173);
+const server = createStaticServer(demoSite());
+listen(server, port)
+  .catch(() => listen(server, 0)) // the usual port is taken: any free one will do
+  .then((url) => {
+    console.log(`\nParley demo: ${url}\n(Ctrl+C to stop)`);
+  })
+  .catch((error: unknown) => {
+    console.error('Could not start the demo server:', error);
+    process.exit(1);
+  });

@@ -1,0 +1,188 @@
+/**
+ * The buttons-only conversation: the bot greets, offers its menu as quick replies, answers menu
+ * choices, and says plainly that free text is not understood yet. It stays in the product as the
+ * fallback when the language model cannot load.
+ */
+import { batch, computed, signal } from '@preact/signals-core';
+import type { MenuBot } from '../bot/menu-bot';
+import { defaults } from '../defaults';
+import { replyFromMenu } from '../dialogue/menu';
+import { en } from '../i18n/en';
+import { createEmitter } from './emitter';
+import { loadBot } from './load-bot';
+import type {
+  ChatMessage,
+  Conversation,
+  ConversationError,
+  ConversationEvents,
+  ConversationOptions,
+  ConversationStatus,
+  QuickReply,
+  SendResult,
+} from './types';
+
+export function createButtonsOnlyConversation(options: ConversationOptions): Conversation {
+  const strings = options.strings ?? en;
+  const maxMessageLength = options.maxMessageLength ?? defaults.maxMessageLength;
+  const replyDelayMs = options.replyDelayMs ?? defaults.replyDelayMs;
+  const now = options.now ?? Date.now;
+  const events = createEmitter<ConversationEvents>();
+
+  const bot = signal<MenuBot | null>(null);
+  const messages = signal<readonly ChatMessage[]>([]);
+  const typing = signal(false);
+  const status = signal<ConversationStatus>('idle');
+  const error = signal<ConversationError | null>(null);
+  const botName = computed(() => bot.value?.name ?? '');
+  const quickReplies = computed<readonly QuickReply[]>(() => {
+    const last = messages.value.at(-1);
+    return last?.from === 'bot' ? (last.quickReplies ?? []) : [];
+  });
+
+  let nextId = 0;
+  let loading: Promise<void> | null = null;
+  /** Bumped by reset/dispose so that replies still pending from an earlier transcript are dropped. */
+  let generation = 0;
+  /** Turns are answered one after another, in the order they were sent. */
+  let turns: Promise<void> = Promise.resolve();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+
+  const newId = () => `${now().toString(36)}-${(nextId++).toString(36)}`;
+  const menuReplies = (menuBot: MenuBot): QuickReply[] => menuBot.menu.map(({ id, label }) => ({ id, label }));
+
+  function append(message: ChatMessage) {
+    messages.value = [...messages.value, message];
+    events.emit('message', message);
+  }
+
+  function say(menuBot: MenuBot, text: string) {
+    append({ id: newId(), from: 'bot', text, at: now(), quickReplies: menuReplies(menuBot) });
+  }
+
+  function pause(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  }
+
+  function greet(menuBot: MenuBot) {
+    say(menuBot, options.greeting ?? menuBot.greeting);
+  }
+
+  async function load(): Promise<void> {
+    status.value = 'loading';
+    error.value = null;
+    const result = await loadBot(options.bot, {
+      fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+      baseUrl: options.baseUrl ?? globalThis.location?.href ?? 'http://localhost/',
+      timeoutMs: options.botLoadTimeoutMs ?? defaults.botLoadTimeoutMs,
+    });
+    if (!result.ok) {
+      const failure: ConversationError = {
+        code: 'bot-load-failed',
+        message: strings.loadFailed,
+        detail: result.detail,
+        retryable: result.retryable,
+      };
+      batch(() => {
+        status.value = 'failed';
+        error.value = failure;
+      });
+      console.error(`[parley] the bot could not be loaded:\n${result.detail}`);
+      events.emit('error', failure);
+      return;
+    }
+    batch(() => {
+      bot.value = result.bot;
+      status.value = 'ready';
+      if (messages.value.length === 0) greet(result.bot);
+    });
+    events.emit('ready', { botName: result.bot.name });
+  }
+
+  function start(): Promise<void> {
+    if (status.value === 'ready') return Promise.resolve();
+    loading ??= load().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
+  function answer(choice: { id: string } | { text: string }) {
+    const turnGeneration = generation;
+    turns = turns.then(async () => {
+      if (turnGeneration !== generation) return;
+      typing.value = true;
+      await pause(replyDelayMs);
+      typing.value = false;
+      const menuBot = bot.value;
+      if (turnGeneration !== generation || !menuBot) return;
+      const reply = replyFromMenu(menuBot, choice);
+      say(menuBot, reply.kind === 'answer' ? reply.text : strings.notUnderstood);
+    });
+  }
+
+  function acceptUserText(text: string): SendResult {
+    if (!bot.value || status.value !== 'ready') return { ok: false, reason: 'not-ready' };
+    if (text.trim() === '') return { ok: false, reason: 'empty' };
+    if (text.length > maxMessageLength) return { ok: false, reason: 'too-long' };
+    const message: ChatMessage = { id: newId(), from: 'user', text, at: now() };
+    append(message);
+    return { ok: true, message };
+  }
+
+  return {
+    botName,
+    messages,
+    quickReplies,
+    typing,
+    status,
+    error,
+    maxMessageLength,
+    start,
+    send(text) {
+      const result = acceptUserText(text);
+      if (result.ok) answer({ text });
+      return result;
+    },
+    choose(reply) {
+      const result = acceptUserText(reply.label);
+      if (result.ok) answer({ id: reply.id });
+      return result;
+    },
+    rate(messageId, rating) {
+      const index = messages.value.findIndex((message) => message.id === messageId && message.from === 'bot');
+      const original = messages.value[index];
+      if (!original || original.rating === rating) return;
+      const rated = { ...original, rating };
+      messages.value = messages.value.map((message, i) => (i === index ? rated : message));
+      events.emit('feedback', { message: rated, rating });
+    },
+    reset() {
+      generation++;
+      batch(() => {
+        typing.value = false;
+        messages.value = [];
+        if (bot.value) greet(bot.value);
+      });
+    },
+    retry() {
+      return start();
+    },
+    dismissError() {
+      error.value = null;
+    },
+    on: events.on,
+    dispose() {
+      generation++;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      events.clear();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/** Fetches and validates a bot bundle's `bot.json`. Failures come back as values with a precise detail. */
+import { parseMenuBot, type MenuBot } from '../bot/menu-bot';
+
+export type LoadBotResult = { ok: true; bot: MenuBot } | { ok: false; detail: string; retryable: boolean };
+
+/** `/models/acme/` -> `/models/acme/bot.json`; a URL that already names a `.json` file is kept. */
+export function botFileUrl(bot: string, baseUrl: string): string {
+  const url = new URL(bot, baseUrl);
+  if (!url.pathname.endsWith('.json')) {
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    url.pathname += 'bot.json';
+  }
+  return url.href;
+}
+
+export async function loadBot(
+  bot: string | MenuBot,
+  { fetch: fetchImpl, baseUrl, timeoutMs }: { fetch: typeof fetch; baseUrl: string; timeoutMs: number },
+): Promise<LoadBotResult> {
+  if (typeof bot !== 'string') {
+    const parsed = parseMenuBot(bot, 'bot option');
+    return parsed.ok ? { ok: true, bot: parsed.value } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
+  }
+
+  let url: string;
+  try {
+    url = botFileUrl(bot, baseUrl);
+  } catch {
+    return { ok: false, detail: `"${bot}" is not a valid bot URL`, retryable: false };
+  }
+
+  let response: Response;
+  try {
+    response = await fetchImpl(url, { signal: AbortSignal.timeout(timeoutMs), credentials: 'same-origin' });
+  } catch (error) {
+    const reason = error instanceof DOMException && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : String(error);
+    return { ok: false, detail: `GET ${url} failed: ${reason}`, retryable: true };
+  }
+  if (!response.ok) {
+    return {
+      ok: false,
+      detail: `GET ${url} answered ${response.status} ${response.statusText}`.trim(),
+      retryable: response.status >= 500 || response.status === 429,
+    };
+  }
+
+  let data: unknown;
+  try {
+    data = await response.json();
+  } catch {
+    return { ok: false, detail: `${url} is not valid JSON`, retryable: false };
+  }
+  const parsed = parseMenuBot(data, url);
+  return parsed.ok ? { ok: true, bot: parsed.value } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
+}

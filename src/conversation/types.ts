@@ -1,0 +1,84 @@
+/** The contract between a conversation and whatever shows it (the widget, or a team's own UI). */
+import type { ReadonlySignal } from '@preact/signals-core';
+import type { MenuBot } from '../bot/menu-bot';
+import type { Strings } from '../i18n';
+
+export interface QuickReply {
+  id: string;
+  label: string;
+}
+
+export type Rating = 'up' | 'down';
+
+export interface ChatMessage {
+  id: string;
+  from: 'user' | 'bot';
+  /** User text is plain text and must be shown as text; bot text is a safe markdown subset. */
+  text: string;
+  /** Epoch milliseconds. */
+  at: number;
+  quickReplies?: readonly QuickReply[];
+  rating?: Rating;
+}
+
+export type ConversationStatus = 'idle' | 'loading' | 'ready' | 'failed';
+
+export interface ConversationError {
+  code: 'bot-load-failed';
+  /** Safe to show to the visitor, in their language. */
+  message: string;
+  /** For the site's developers (shown in the console): what failed and where. */
+  detail: string;
+  /** True when calling `retry()` may fix it. */
+  retryable: boolean;
+}
+
+export type SendResult = { ok: true; message: ChatMessage } | { ok: false; reason: 'empty' | 'too-long' | 'not-ready' };
+
+export interface ConversationEvents {
+  message: ChatMessage;
+  feedback: { message: ChatMessage; rating: Rating };
+  error: ConversationError;
+  ready: { botName: string };
+}
+
+export interface Conversation {
+  readonly botName: ReadonlySignal<string>;
+  readonly messages: ReadonlySignal<readonly ChatMessage[]>;
+  /** Replies offered under the latest bot message; empty once the visitor has answered. */
+  readonly quickReplies: ReadonlySignal<readonly QuickReply[]>;
+  readonly typing: ReadonlySignal<boolean>;
+  readonly status: ReadonlySignal<ConversationStatus>;
+  readonly error: ReadonlySignal<ConversationError | null>;
+  readonly maxMessageLength: number;
+  /** Loads the bot and greets the visitor. Safe to call more than once. */
+  start(): Promise<void>;
+  /** Sends what the visitor typed. Whitespace-only text is not sent. */
+  send(text: string): SendResult;
+  /** Sends a quick reply as if the visitor had typed its label. */
+  choose(reply: QuickReply): SendResult;
+  rate(messageId: string, rating: Rating): void;
+  /** Clears the transcript and greets again. */
+  reset(): void;
+  /** Tries a failed load again. */
+  retry(): Promise<void>;
+  dismissError(): void;
+  on<K extends keyof ConversationEvents>(event: K, listener: (payload: ConversationEvents[K]) => void): () => void;
+  dispose(): void;
+}
+
+export interface ConversationOptions {
+  /** A bot bundle URL (folder holding `bot.json`, or the JSON file itself), or the bot itself. */
+  bot: string | MenuBot;
+  /** Replaces the bot's own greeting. */
+  greeting?: string;
+  strings?: Strings;
+  maxMessageLength?: number;
+  replyDelayMs?: number;
+  botLoadTimeoutMs?: number;
+  /** Injected I/O, for tests and for hosts that wrap fetch. */
+  fetch?: typeof fetch;
+  /** Base URL that a relative `bot` URL is resolved against; the page's URL by default. */
+  baseUrl?: string;
+  now?: () => number;
+}

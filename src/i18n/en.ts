@@ -1,0 +1,25 @@
+/** English: the reference locale. Every other locale must provide the same keys (the type enforces it). */
+export const en = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  chatWith: 'Chat with {bot}',
+  restart: 'Restart conversation',
+  inputLabel: 'Type your message',
+  inputPlaceholder: 'Type a message…',
+  send: 'Send',
+  charactersLeft: '{count} characters left',
+  typing: '{bot} is typing…',
+  you: 'You',
+  helpful: 'Helpful',
+  notHelpful: 'Not helpful',
+  thanksForFeedback: 'Thanks for your feedback',
+  notUnderstood: 'Sorry, I can only help with these topics for now:',
+  loadFailed: 'The assistant could not load. Please check your connection and try again.',
+  retry: 'Try again',
+  dismiss: 'Dismiss',
+  loading: 'Loading…',
+  messagesLabel: 'Conversation',
+  suggestions: 'Suggested replies',
+} as const;
+
+export type Strings = { readonly [K in keyof typeof en]: string };

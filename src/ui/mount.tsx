@@ -1,0 +1,136 @@
+/**
+ * ui/ owns what the visitor sees: Preact components over signals, the styles and the shadow-DOM
+ * host. This file mounts one widget and hands back its control handle; instances share nothing.
+ */
+import { signal } from '@preact/signals';
+import { render } from 'preact';
+import { createConversation, type Conversation, type ConversationEvents, type SendResult } from '../conversation';
+import { createEmitter } from '../conversation/emitter';
+import { defaults } from '../defaults';
+import { locales, pickLocale } from '../i18n';
+import { App } from './components/App';
+import { createMarkdownRenderer } from './markdown';
+import type { Mode, WidgetModel } from './model';
+import type { WidgetOptions } from './options';
+import { adoptStyles } from './styles/adopt';
+import launcherCss from './styles/launcher.css?inline';
+import widgetCss from './styles/widget.css?inline';
+import { applyTheme } from './theme';
+import { HOST_TAG } from './host';
+
+export interface MountOptions extends WidgetOptions {
+  /** Render the chat inline, filling this element, instead of as a floating launcher. */
+  target?: HTMLElement;
+}
+
+export interface WidgetEvents extends ConversationEvents {
+  open: undefined;
+  close: undefined;
+}
+
+export interface ParleyHandle {
+  open(): void;
+  close(): void;
+  /** Sends a message as the visitor, once the bot is ready. */
+  send(text: string): Promise<SendResult>;
+  /** Clears the transcript and greets again. */
+  reset(): void;
+  /** Removes the widget from the page and stops everything it runs. */
+  destroy(): void;
+  on<K extends keyof WidgetEvents>(event: K, listener: (payload: WidgetEvents[K]) => void): () => void;
+  readonly conversation: Conversation;
+}
+
+
+/** Mounts a widget: floating launcher by default, inline when `target` is given. */
+export function mount(options: MountOptions): ParleyHandle {
+  assertOptions(options);
+  const mode: Mode = options.target ? 'inline' : 'floating';
+  const host = document.createElement(HOST_TAG);
+  (options.target ?? document.body).append(host);
+  const shadow = host.attachShadow({ mode: 'open' });
+  return mountInShadow(host, shadow, options, { mode, focusLauncher: false });
+}
+
+/** Renders into a host the caller prepared (the script-tag loader's, which already shows a launcher). */
+export function mountInShadow(
+  host: HTMLElement,
+  shadow: ShadowRoot,
+  options: WidgetOptions,
+  { mode, focusLauncher }: { mode: Mode; focusLauncher: boolean },
+): ParleyHandle {
+  assertOptions(options);
+  host.dataset.mode = mode;
+  applyTheme(host, options);
+  adoptStyles(shadow, [launcherCss, widgetCss]);
+
+  const locale = pickLocale(options.locale, navigator.languages ?? [navigator.language]);
+  const strings = locales[locale];
+  const conversation = createConversation({
+    bot: options.bot,
+    strings,
+    ...(options.greeting !== undefined && { greeting: options.greeting }),
+    maxMessageLength: options.maxMessageLength ?? defaults.maxMessageLength,
+    replyDelayMs: options.replyDelayMs ?? defaults.replyDelayMs,
+  });
+  const events = createEmitter<Pick<WidgetEvents, 'open' | 'close'>>();
+  const isOpen = signal(mode === 'inline' || options.open === true);
+
+  const model: WidgetModel = {
+    conversation,
+    strings,
+    locale,
+    mode,
+    position: options.position ?? defaults.position,
+    title: options.title,
+    avatar: options.avatar,
+    isOpen,
+    renderMarkdown: createMarkdownRenderer(window),
+    open() {
+      if (isOpen.peek()) return;
+      isOpen.value = true;
+      events.emit('open', undefined);
+    },
+    close() {
+      if (mode === 'inline' || !isOpen.peek()) return;
+      isOpen.value = false;
+      events.emit('close', undefined);
+    },
+  };
+
+  const container = document.createElement('div');
+  shadow.append(container);
+  render(<App model={model} focusLauncher={focusLauncher} />, container);
+  void conversation.start();
+
+  return {
+    conversation,
+    open: model.open,
+    close: model.close,
+    async send(text) {
+      await conversation.start();
+      return conversation.send(text);
+    },
+    reset: () => conversation.reset(),
+    destroy() {
+      render(null, container);
+      conversation.dispose();
+      events.clear();
+      host.remove();
+    },
+    on(event, listener) {
+      if (event === 'open' || event === 'close') {
+        return events.on(event, listener as (payload: undefined) => void);
+      }
+      return conversation.on(event as keyof ConversationEvents, listener as (payload: unknown) => void);
+    },
+  };
+}
+
+function assertOptions(options: WidgetOptions): void {
+  if (!options || (typeof options.bot !== 'string' && typeof options.bot !== 'object') || options.bot === null || options.bot === '') {
+    throw new TypeError(
+      'Parley: the "bot" option is required: the URL of a bot bundle folder (for example "/models/acme/") or a bot object.',
+    );
+  }
+}

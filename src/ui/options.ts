@@ -1,0 +1,30 @@
+/** What a site owner (script tag) or a front-end team (`mount`) can set. */
+import type { MenuBot } from '../bot/menu-bot';
+
+export type Position = 'left' | 'right';
+export type Theme = 'auto' | 'light' | 'dark';
+export type LoadPolicy = 'idle' | 'interaction';
+
+export interface WidgetOptions {
+  /** URL of the bot bundle (the folder holding `bot.json`), or the bot itself. */
+  bot: string | MenuBot;
+  /** Header title; the bot's name by default. */
+  title?: string;
+  /** Replaces the bot's own greeting. */
+  greeting?: string;
+  /** URL of an avatar image shown in the header. */
+  avatar?: string;
+  /** Brand colour of the launcher, header and the visitor's bubbles (any CSS colour). */
+  primaryColor?: string;
+  /** CSS font-family for the widget. */
+  font?: string;
+  position?: Position;
+  theme?: Theme;
+  /** Language of the widget's own strings ("en", "fr"); the browser's languages by default. */
+  locale?: string;
+  maxMessageLength?: number;
+  /** Open the panel as soon as the widget is mounted. */
+  open?: boolean;
+  /** Pause, with the typing indicator, before each bot reply. */
+  replyDelayMs?: number;
+}
