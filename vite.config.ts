@@ -2,7 +2,7 @@
  * Shared Vite settings. The four artefacts (loader, widget chunk, npm library, CLI) are built one
  * after another by scripts/build.ts, each from this base; Vitest reads the `test` part.
  */
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig({

@@ -8,6 +8,7 @@
  * visitor shows interest. `window.parley` controls it from the page, before and after that load.
  */
 import type { WidgetEvents, ParleyHandle } from '../ui/mount';
+import type { mountInShadow } from '../ui/widget-entry';
 import { HOST_TAG } from '../ui/host';
 import { icons } from '../ui/icons';
 import { locales, pickLocale } from '../i18n';
@@ -16,7 +17,7 @@ import { adoptStyles } from '../ui/styles/adopt';
 import launcherCss from '../ui/styles/launcher.css?inline';
 import { readSettings, type EmbedSettings } from './settings';
 
-type WidgetModule = typeof import('../ui/widget-entry');
+type WidgetModule = { mountInShadow: typeof mountInShadow };
 type Listener = (payload: never) => void;
 
 export interface ParleyGlobal {
@@ -50,6 +51,7 @@ declare global {
     );
     return;
   }
+  const widgetOptions = { ...settings, bot };
   const widgetUrl = new URL('parley-widget.js', script?.src || document.baseURI).href;
   const strings = locales[pickLocale(settings.locale, navigator.languages ?? [navigator.language])];
 
@@ -90,8 +92,8 @@ declare global {
         if (destroyed) throw new Error('destroyed');
         const hadFocus = shadow.activeElement === launcher;
         placeholder.remove();
-        handle = mountInShadow(host, shadow, { ...settings, bot }, { mode: 'floating', focusLauncher: hadFocus });
-        for (const entry of pending) entry[2].off = handle.on(entry[0], entry[1]);
+        handle = mountInShadow(host, shadow, widgetOptions, { mode: 'floating', focusLauncher: hadFocus });
+        for (const [event, listener, subscription] of pending) subscription.off = handle.on(event, listener as never);
         return handle;
       },
       (error: unknown) => {

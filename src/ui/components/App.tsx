@@ -46,7 +46,7 @@ export function App({ model, focusLauncher }: { model: WidgetModel; focusLaunche
         <Header model={model} title={title} />
         <ErrorBanner model={model} />
         <MessageList model={model} botName={conversation.botName.value || title} />
-        <QuickReplies model={model} />
+        <QuickReplies model={model} onChosen={() => inputRef.current?.focus()} />
         <Composer model={model} inputRef={inputRef} />
       </div>
       {mode === 'floating' && <Launcher model={model} buttonRef={launcherRef} />}

@@ -1,0 +1,22 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Fails the test on any uncaught page error or console error it did not expect. */
+export function watchForErrors(page: Page, allowed: RegExp[] = []): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !allowed.some((pattern) => pattern.test(message.text()))) {
+      errors.push(`console: ${message.text()}`);
+    }
+  });
+  return errors;
+}
+
+export async function openChat(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  await expect(page.getByRole('dialog', { name: 'Acme Support' })).toBeVisible();
+  await expect(page.getByRole('log').getByText("Hi, I'm", { exact: false })).toBeVisible();
+}
+
+export const composer = (page: Page) => page.getByRole('textbox', { name: 'Type your message' });
+export const transcript = (page: Page) => page.getByRole('log');

@@ -1,0 +1,39 @@
+import { expect, test } from '@playwright/test';
+import { composer, openChat, transcript } from './helpers';
+
+test('renders and works on a page whose global CSS resets and hides everything', async ({ page }) => {
+  await page.goto('/e2e/hostile-css.html');
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  await expect(launcher).toBeVisible();
+  const box = await launcher.boundingBox();
+  expect(box?.width).toBe(56);
+  expect(box?.height).toBe(56);
+
+  await openChat(page);
+  await composer(page).fill('Opening hours');
+  await composer(page).press('Enter');
+  await expect(transcript(page).getByText('Monday to Friday', { exact: false })).toBeVisible();
+
+  // The page's font and colours do not leak in.
+  const style = await page.locator('parley-widget').evaluate((host) => {
+    const bubble = host.shadowRoot!.querySelector('.message--bot .bubble')!;
+    const computed = getComputedStyle(bubble);
+    return { fontSize: computed.fontSize, color: computed.color, fontFamily: computed.fontFamily };
+  });
+  expect(style.fontSize).toBe('15px');
+  expect(style.fontFamily).not.toContain('Comic Sans');
+  expect(style.color).not.toBe('rgb(0, 255, 0)');
+});
+
+test("the widget's CSS does not leak into the page", async ({ page }) => {
+  await page.goto('/e2e/plain.html');
+  await openChat(page);
+  const pageStyles = await page.evaluate(() => {
+    const probe = document.createElement('button');
+    probe.className = 'launcher send reply panel';
+    document.body.append(probe);
+    const computed = getComputedStyle(probe);
+    return { position: computed.position, borderRadius: computed.borderRadius, sheets: document.styleSheets.length };
+  });
+  expect(pageStyles).toEqual({ position: 'static', borderRadius: '0px', sheets: 0 });
+});
