@@ -94,3 +94,36 @@ test('the page controls the widget through window.parley, before and after it lo
   );
   expect(feedback).toBe('down');
 });
+
+test('options set position, title, avatar, greeting, theme and font', async ({ page }) => {
+  await page.goto('/e2e/left.html');
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  const box = await launcher.boundingBox();
+  expect(box?.x).toBe(20);
+  await launcher.click();
+  const dialog = page.getByRole('dialog', { name: 'Ask Acme' });
+  await expect(dialog).toBeVisible();
+  expect((await dialog.boundingBox())?.x).toBe(20);
+  await expect(dialog.locator('img.avatar')).toHaveAttribute('src', '/img/lamp.svg');
+  await expect(dialog.locator('.message--bot strong')).toHaveText('Acme');
+  const look = await dialog.evaluate((panel) => ({ background: getComputedStyle(panel).backgroundColor, font: getComputedStyle(panel).fontFamily }));
+  expect(look).toEqual({ background: 'rgb(17, 24, 39)', font: 'Georgia, serif' });
+});
+
+test('if the widget chunk fails to load, the launcher stays and the next click tries again', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.route('**/parley-widget.js', (route) => route.abort('connectionfailed'));
+  await page.goto('/e2e/interaction.html');
+  const launcher = page.getByRole('button', { name: 'Ouvrir la discussion' });
+  await launcher.click();
+  await expect.poll(() => consoleErrors.some((e) => e.includes('Could not load') && e.includes('parley-widget.js'))).toBe(true);
+  await expect(launcher).not.toHaveAttribute('aria-busy');
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  await page.unroute('**/parley-widget.js');
+  await launcher.click();
+  await expect(page.getByRole('textbox', { name: 'Saisissez votre message' })).toBeFocused();
+});

@@ -65,7 +65,7 @@ async function main() {
       ssr: 'src/cli/main.ts',
       rolldownOptions: {
         external: isExternal,
-        output: { entryFileNames: 'parley.js', banner: '#!/usr/bin/env node' },
+        output: { entryFileNames: 'parley.js' },
       },
     },
   });

@@ -11,19 +11,21 @@ export function App({ model, focusLauncher }: { model: WidgetModel; focusLaunche
   const { conversation, isOpen, mode } = model;
   const launcherRef = useRef<HTMLButtonElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
-  const wasOpen = useRef(isOpen.peek());
-  const open = mode === 'inline' || isOpen.value;
+  const wasOpen = useRef(false);
+  // The state this render shows. Effects compare rendered states, not the live signal: Preact may run
+  // an effect just before the re-render that un-hides the panel, when focusing it would fail.
+  const panelShown = mode === 'floating' && isOpen.value;
 
   // Focus follows the panel: into the composer on open, back to the launcher on close.
   useEffect(() => {
-    if (isOpen.value && !wasOpen.current) inputRef.current?.focus();
-    if (!isOpen.value && wasOpen.current) launcherRef.current?.focus();
-    wasOpen.current = isOpen.value;
-  }, [isOpen.value]);
+    if (panelShown && !wasOpen.current) inputRef.current?.focus();
+    if (!panelShown && wasOpen.current) launcherRef.current?.focus();
+    wasOpen.current = panelShown;
+  }, [panelShown]);
 
+  // Taking over from the loader's placeholder launcher: keep focus where the visitor had it.
   useEffect(() => {
-    if (focusLauncher) launcherRef.current?.focus();
-    if (isOpen.peek() && mode === 'floating') inputRef.current?.focus();
+    if (focusLauncher && !panelShown) launcherRef.current?.focus();
   }, []);
 
   const title = model.title ?? (conversation.botName.value || '\u00a0');
@@ -31,7 +33,7 @@ export function App({ model, focusLauncher }: { model: WidgetModel; focusLaunche
   return (
     <div class="root" data-mode={mode} data-position={model.position} lang={model.locale}>
       <div
-        hidden={!open}
+        hidden={mode === 'floating' && !isOpen.value}
         class="panel"
         id="parley-panel"
         role={mode === 'floating' ? 'dialog' : 'region'}
