@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createFeaturizer, PAD_TOKEN, UNKNOWN_TOKEN, type FeaturizerConfig } from './featurize';
+import { tokenize } from './tokenize';
+
+const config: FeaturizerConfig = {
+  maxTokens: 8,
+  ngramSizes: [3, 4],
+  ngramsPerToken: 6,
+  ngramBuckets: 101,
+  sparseFeatures: 20,
+  sparseBuckets: 211,
+  sparseCharSizes: [3],
+  vocabulary: [PAD_TOKEN, UNKNOWN_TOKEN, 'where', 'is', 'my', 'order', "don't"],
+};
+
+describe('tokenize', () => {
+  it('keeps offsets into the original text while normalising the token text', () => {
+    const text = 'Where’s  my ORDER #A12345?';
+    const tokens = tokenize(text);
+    expect(tokens.map((t) => t.norm)).toEqual(["where's", 'my', 'order', '#', 'a12345', '?']);
+    for (const token of tokens) expect(text.slice(token.start, token.end).length).toBeGreaterThan(0);
+    expect(text.slice(tokens[4]!.start, tokens[4]!.end)).toBe('A12345');
+  });
+
+  it('treats zero-width characters as part of a word, and emoji as tokens', () => {
+    expect(tokenize('pass\u200bword 👍🏽 ok').map((t) => t.norm)).toEqual(['password', '👍🏽', 'ok']);
+  });
+
+  it('handles right-to-left and other scripts', () => {
+    expect(tokenize('שלום עולם').map((t) => t.norm)).toEqual(['שלום', 'עולם']);
+    expect(tokenize('注文はどこ').length).toBeGreaterThan(0);
+  });
+
+  it('stops at the token limit', () => {
+    expect(tokenize('a '.repeat(5000), 10)).toHaveLength(10);
+  });
+});
+
+describe('featurize', () => {
+  const featurizer = createFeaturizer(config);
+
+  it('maps known words to their ids, others to unknown, and pads the rest', () => {
+    const features = featurizer.featurize('Where is my parcel');
+    expect([...features.tokens]).toEqual([2, 3, 4, 1, 0, 0, 0, 0]);
+    expect([...features.mask]).toEqual([1, 1, 1, 1, 0, 0, 0, 0]);
+    expect(features.ngrams.slice(4 * 6).every((id) => id === 0)).toBe(true);
+    expect(features.ngrams.slice(0, 6).every((id) => id > 0 && id < 101)).toBe(true);
+    expect(features.sparse.some((id) => id > 0)).toBe(true);
+  });
+
+  it('gives a misspelt word n-grams that overlap the right spelling', () => {
+    const right = new Set(featurizer.featurize('order').ngrams.filter((id) => id > 0));
+    const typo = featurizer.featurize('ordre').ngrams.filter((id) => id > 0);
+    expect(typo.some((id) => right.has(id))).toBe(true);
+  });
+
+  it('is deterministic and never fails, whatever the input', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const a = featurizer.featurize(text);
+        const b = featurizer.featurize(text);
+        expect(a).toEqual(b);
+        expect(a.spans.length).toBeLessThanOrEqual(config.maxTokens);
+        for (const span of a.spans) expect(span.start < span.end && span.end <= text.length).toBe(true);
+        for (const id of a.tokens) expect(id >= 0 && id < config.vocabulary.length).toBe(true);
+        for (const id of a.ngrams) expect(id >= 0 && id < config.ngramBuckets).toBe(true);
+        for (const id of a.sparse) expect(id >= 0 && id < config.sparseBuckets).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects a vocabulary without its placeholders', () => {
+    expect(() => createFeaturizer({ ...config, vocabulary: ['a', 'b'] })).toThrow(/must start with "<pad>"/);
+  });
+});

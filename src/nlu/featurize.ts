@@ -1,0 +1,98 @@
+/**
+ * The featurizer: ONE module for the trainer and the runtime, so the model sees exactly the same
+ * features at train time and in the visitor's browser. A short pipeline of named steps:
+ *   tokenize -> token ids (vocabulary) -> character n-grams per token -> sentence features
+ */
+import { PAD_ID, UNKNOWN_ID } from './model-spec';
+import { bucketOf } from './hash';
+import { tokenize, type Token } from './tokenize';
+
+export interface FeaturizerConfig {
+  /** Tokens per sequence; longer messages are cut (the intent is almost always in the first words). */
+  maxTokens: number;
+  /** Character n-gram sizes of each token, wrapped in < and >, hashed into `ngramBuckets`. */
+  ngramSizes: readonly number[];
+  ngramsPerToken: number;
+  ngramBuckets: number;
+  /** Sentence features for the sparse path: words, word pairs and character n-grams across words. */
+  sparseFeatures: number;
+  sparseBuckets: number;
+  sparseCharSizes: readonly number[];
+  /** Index = token id; entries 0 and 1 are the padding and unknown placeholders. */
+  vocabulary: readonly string[];
+}
+
+export interface Features {
+  tokens: Int32Array;
+  mask: Float32Array;
+  ngrams: Int32Array;
+  sparse: Int32Array;
+  /** The tokens that made it into the sequence (at most maxTokens), with their offsets. */
+  spans: Token[];
+}
+
+export interface Featurizer {
+  readonly config: FeaturizerConfig;
+  featurize(text: string): Features;
+  tokenId(norm: string): number;
+}
+
+export const PAD_TOKEN = '<pad>';
+export const UNKNOWN_TOKEN = '<unk>';
+
+export function createFeaturizer(config: FeaturizerConfig): Featurizer {
+  if (config.vocabulary[PAD_ID] !== PAD_TOKEN || config.vocabulary[UNKNOWN_ID] !== UNKNOWN_TOKEN) {
+    throw new Error(`the vocabulary must start with "${PAD_TOKEN}" and "${UNKNOWN_TOKEN}"`);
+  }
+  const ids = new Map<string, number>();
+  config.vocabulary.forEach((word, id) => {
+    if (id > UNKNOWN_ID) ids.set(word, id);
+  });
+  const tokenId = (norm: string) => ids.get(norm) ?? UNKNOWN_ID;
+
+  function tokenNgrams(norm: string): number[] {
+    const wrapped = `<${norm}>`;
+    const buckets: number[] = [];
+    for (const n of config.ngramSizes) {
+      for (let i = 0; i + n <= wrapped.length && buckets.length < config.ngramsPerToken; i++) {
+        buckets.push(bucketOf(`c${n}:${wrapped.slice(i, i + n)}`, config.ngramBuckets));
+      }
+    }
+    return buckets;
+  }
+
+  function sentenceFeatures(words: readonly string[]): number[] {
+    const seen = new Set<number>();
+    const add = (feature: string) => {
+      if (seen.size < config.sparseFeatures) seen.add(bucketOf(feature, config.sparseBuckets));
+    };
+    // Most telling first, so a cut on long messages drops the weakest features.
+    for (const word of words) add(`w:${word}`);
+    for (let i = 0; i + 1 < words.length; i++) add(`b:${words[i]} ${words[i + 1]}`);
+    const sentence = ` ${words.join(' ')} `;
+    for (const n of config.sparseCharSizes) {
+      for (let i = 0; i + n <= sentence.length; i++) add(`s${n}:${sentence.slice(i, i + n)}`);
+    }
+    return [...seen];
+  }
+
+  return {
+    config,
+    tokenId,
+    featurize(text) {
+      const { maxTokens, ngramsPerToken, sparseFeatures } = config;
+      const spans = tokenize(text, maxTokens);
+      const tokens = new Int32Array(maxTokens);
+      const mask = new Float32Array(maxTokens);
+      const ngrams = new Int32Array(maxTokens * ngramsPerToken);
+      spans.forEach((span, t) => {
+        tokens[t] = tokenId(span.norm);
+        mask[t] = 1;
+        ngrams.set(tokenNgrams(span.norm), t * ngramsPerToken);
+      });
+      const sparse = new Int32Array(sparseFeatures);
+      sparse.set(sentenceFeatures(spans.map((span) => span.norm)));
+      return { tokens, mask, ngrams, sparse, spans };
+    },
+  };
+}

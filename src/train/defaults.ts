@@ -1,0 +1,28 @@
+/** Every default of the trainer, in one place; a bot or the CLI overrides what it needs. */
+export const trainDefaults = {
+  seed: 42,
+  validFraction: 0.1,
+  maxEpochs: 12,
+  patience: 2,
+  batchSize: 64,
+  learningRate: 2e-3,
+  dropout: 0.1,
+  /** Share of known words replaced by <unk> during training. */
+  wordDropout: 0.15,
+  /** General English words added to the bot's own vocabulary (with their pretrained vectors). */
+  generalWords: 5000,
+  /** The label of out-of-scope examples in a data set. */
+  outOfScopeLabel: 'oos',
+  model: { width: 128, layers: 2, heads: 4, ffnWidth: 256 },
+  featurizer: {
+    maxTokens: 32,
+    ngramSizes: [3, 4, 5],
+    ngramsPerToken: 24,
+    ngramBuckets: 16384,
+    sparseFeatures: 192,
+    sparseBuckets: 16384,
+    sparseCharSizes: [3, 4, 5],
+  },
+  /** Share of training examples that get a copy with a typo. */
+  typoRate: 0.3,
+} as const;

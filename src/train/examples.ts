@@ -1,0 +1,61 @@
+/** Labelled examples: reading JSON Lines data sets and the stratified validation split. */
+import { readFileSync } from 'node:fs';
+import { shuffle, type Random } from './random';
+
+export interface EntitySpan {
+  entity: string;
+  start: number;
+  end: number;
+  value: string;
+}
+
+export interface Example {
+  text: string;
+  intent: string;
+  entities: EntitySpan[];
+}
+
+/** Reads `{text, intent, entities?}` lines; a bad line is reported with its file and line number. */
+export function readJsonLines(path: string): Example[] {
+  const examples: Example[] = [];
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      if (line.trim() === '') return;
+      const where = `${path}:${index + 1}`;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch (error) {
+        throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
+      }
+      const { text, intent, entities = [] } = record as Partial<Example>;
+      if (typeof text !== 'string' || typeof intent !== 'string') throw new Error(`${where}: needs "text" and "intent" strings`);
+      for (const entity of entities) {
+        if (text.slice(entity.start, entity.end) !== entity.value) {
+          throw new Error(`${where}: entity "${entity.entity}" [${entity.start}, ${entity.end}) does not match its value "${entity.value}"`);
+        }
+      }
+      examples.push({ text, intent, entities });
+    });
+  return examples;
+}
+
+/** Holds out `fraction` of each intent (at least one example when it has two or more). */
+export function stratifiedSplit(examples: readonly Example[], fraction: number, random: Random): { train: Example[]; valid: Example[] } {
+  const byIntent = new Map<string, Example[]>();
+  for (const example of examples) {
+    const group = byIntent.get(example.intent) ?? [];
+    group.push(example);
+    byIntent.set(example.intent, group);
+  }
+  const train: Example[] = [];
+  const valid: Example[] = [];
+  for (const group of byIntent.values()) {
+    shuffle(group, random);
+    const held = group.length < 2 ? 0 : Math.max(1, Math.round(group.length * fraction));
+    valid.push(...group.slice(0, held));
+    train.push(...group.slice(held));
+  }
+  return { train: shuffle(train, random), valid };
+}

@@ -1,0 +1,88 @@
+/**
+ * TF.js ops with hand-written gradients for the WASM backend (see NLU facts): the built-in gradient of
+ * `gather` needs a kernel WASM lacks, and the built-in matMul gradients use transpose flags that are
+ * an order of magnitude slower there than an explicit transpose followed by a plain matMul.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type TwoInputGradient = (a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  value: tf.Tensor;
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+};
+
+/** tf.customGrad for a two-input op, typed (its own typing takes a variadic untyped function). */
+function customGrad2(f: TwoInputGradient): (a: tf.Tensor, b: tf.Tensor) => tf.Tensor {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+}
+
+/** Rows of `table` for every id; the gradient scatters back into the table (duplicates summed). */
+export function gatherRows(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
+  const width = table.shape[1];
+  const op = customGrad2((tableArg: tf.Tensor, idsArg: tf.Tensor, save: tf.GradSaveFunc) => {
+    const flatIds = tf.reshape(idsArg, [-1]);
+    save([flatIds]);
+    const rows = tf.gather(tableArg as tf.Tensor2D, flatIds);
+    return {
+      value: tf.reshape(rows, [...idsArg.shape, width]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedIds] = saved as [tf.Tensor1D];
+        const updates = tf.reshape(dy, [-1, width]);
+        const indices = tf.reshape(savedIds, [-1, 1]);
+        return [tf.scatterND(indices, updates, table.shape), tf.zerosLike(idsArg)];
+      },
+    };
+  });
+  return op(table, ids);
+}
+
+/** x [..., in] @ w [in, out] with gradients that transpose explicitly. */
+export function dense(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
+  const [inWidth, outWidth] = w.shape;
+  const op = customGrad2((xArg: tf.Tensor, wArg: tf.Tensor, save: tf.GradSaveFunc) => {
+    const x2 = tf.reshape(xArg, [-1, inWidth]);
+    save([x2, wArg]);
+    const y = tf.matMul(x2, wArg as tf.Tensor2D);
+    return {
+      value: tf.reshape(y, [...xArg.shape.slice(0, -1), outWidth]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedX, savedW] = saved as [tf.Tensor2D, tf.Tensor2D];
+        const dy2 = tf.reshape(dy, [-1, outWidth]) as tf.Tensor2D;
+        const dx = tf.matMul(dy2, tf.transpose(savedW));
+        const dw = tf.matMul(tf.transpose(savedX), dy2);
+        return [tf.reshape(dx, xArg.shape), dw];
+      },
+    };
+  });
+  return op(x, w);
+}
+
+/** Batched a [..., m, k] @ b [..., k, n] with gradients that transpose explicitly. */
+export function batchMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const swapLast = (t: tf.Tensor) => {
+    const perm = t.shape.map((_, i) => i);
+    const n = perm.length;
+    [perm[n - 1], perm[n - 2]] = [perm[n - 2]!, perm[n - 1]!];
+    return tf.transpose(t, perm);
+  };
+  const op = customGrad2((aArg: tf.Tensor, bArg: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([aArg, bArg]);
+    return {
+      value: tf.matMul(aArg as tf.Tensor3D, bArg as tf.Tensor3D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedA, savedB] = saved as [tf.Tensor, tf.Tensor];
+        return [tf.matMul(dy as tf.Tensor3D, swapLast(savedB) as tf.Tensor3D), tf.matMul(swapLast(savedA) as tf.Tensor3D, dy as tf.Tensor3D)];
+      },
+    };
+  });
+  return op(a, b);
+}
+
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, epsilon))), gamma), beta);
+}
+
+/** Exact GELU, 0.5 x (1 + erf(x / sqrt 2)), as the ONNX graph computes it. */
+export function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
+}

@@ -1,0 +1,385 @@
+/**
+ * Trains the intent/entity network from labelled examples: stratified validation split, class
+ * balancing, typo augmentation, early stopping on validation, then temperature calibration and the
+ * out-of-scope threshold chosen on the validation split. Deterministic for a seed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { bioTags, decodeEntities, softmax } from '../nlu/decode';
+import type { Token } from '../nlu/tokenize';
+import { createFeaturizer, type Featurizer, type FeaturizerConfig } from '../nlu/featurize';
+import { UNKNOWN_ID, type ModelConfig, type Weights } from '../nlu/model-spec';
+import { addTypos } from './augment';
+import { trainDefaults } from './defaults';
+import { encodeExamples, rowLength, takeRows, type EncodedExamples } from './encode';
+import { stratifiedSplit, type Example } from './examples';
+import { clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
+import { seededRandom, shuffle } from './random';
+import { buildVocabulary } from './vocabulary';
+import type { WordVectors } from './word-vectors';
+
+export interface TrainOptions {
+  train: readonly Example[];
+  valid?: readonly Example[];
+  wordVectors: WordVectors;
+  seed?: number;
+  maxEpochs?: number;
+  patience?: number;
+  batchSize?: number;
+  learningRate?: number;
+  model?: Partial<Pick<ModelConfig, 'width' | 'layers' | 'heads' | 'ffnWidth'>>;
+  featurizer?: Partial<Omit<FeaturizerConfig, 'vocabulary'>>;
+  generalWords?: number;
+  outOfScopeLabel?: string;
+  typoRate?: number;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+export interface TrainProgress {
+  epoch: number;
+  maxEpochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  validAccuracy?: number;
+  secondsPerEpoch?: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  validAccuracy: number;
+  validEntityF1: number | null;
+  seconds: number;
+}
+
+export interface TrainedModel {
+  config: ModelConfig;
+  featurizer: FeaturizerConfig;
+  labels: string[];
+  entityTypes: string[];
+  tags: string[];
+  weights: Weights;
+  /** Softmax temperature fitted on the validation split (calibrated confidences). */
+  temperature: number;
+  /** Below this confidence the parse is out of scope (0 when the data has no out-of-scope class). */
+  threshold: number;
+  outOfScopeLabel: string | null;
+  history: EpochRecord[];
+  trainSeconds: number;
+}
+
+export interface Prediction {
+  /** Calibrated probabilities, in label order. */
+  probabilities: Float32Array;
+  entities: Array<{ entity: string; start: number; end: number; confidence: number }>;
+}
+
+export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
+  const started = performance.now();
+  await ensureBackend();
+  const seed = options.seed ?? trainDefaults.seed;
+  const random = seededRandom(seed);
+  const split = options.valid
+    ? { train: [...options.train], valid: [...options.valid] }
+    : stratifiedSplit(options.train, trainDefaults.validFraction, random);
+  const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
+  const labels = [...new Set(split.train.map((e) => e.intent))].sort();
+  const entityTypes = [...new Set(split.train.flatMap((e) => e.entities.map((s) => s.entity)))].sort();
+  const tags = bioTags(entityTypes);
+
+  const vocabulary = buildVocabulary(
+    split.train.map((e) => e.text),
+    options.wordVectors,
+    options.generalWords ?? trainDefaults.generalWords,
+  );
+  const featurizerConfig: FeaturizerConfig = { ...trainDefaults.featurizer, ...options.featurizer, vocabulary: vocabulary.words };
+  const featurizer = createFeaturizer(featurizerConfig);
+  const modelConfig: ModelConfig = {
+    ...trainDefaults.model,
+    ...options.model,
+    maxTokens: featurizerConfig.maxTokens,
+    vocabSize: vocabulary.words.length,
+    pretrainedDim: vocabulary.dimensions,
+    ngramBuckets: featurizerConfig.ngramBuckets,
+    ngramsPerToken: featurizerConfig.ngramsPerToken,
+    sparseBuckets: featurizerConfig.sparseBuckets,
+    sparseFeatures: featurizerConfig.sparseFeatures,
+    intents: labels.length,
+    tags: tags.length,
+  };
+
+  const augmented = [...split.train, ...addTypos(split.train, options.typoRate ?? trainDefaults.typoRate, random)];
+  const train = encodeExamples(augmented, featurizer, labels, tags);
+  const params = initParameters(modelConfig, vocabulary.vectors, seed);
+  const classWeights = tf.tensor1d(balancedClassWeights(train.intents, labels.length));
+  const optimizer = tf.train.adam(options.learningRate ?? trainDefaults.learningRate);
+  const batchSize = options.batchSize ?? trainDefaults.batchSize;
+  const maxEpochs = options.maxEpochs ?? trainDefaults.maxEpochs;
+  const patience = options.patience ?? trainDefaults.patience;
+  const stepsPerEpoch = Math.ceil(train.count / batchSize);
+  const trainable = [...params.variables.values()];
+
+  const history: EpochRecord[] = [];
+  let best: { score: number; weights: Map<string, tf.Tensor> } | null = null;
+  let sinceBest = 0;
+  for (let epoch = 1; epoch <= maxEpochs; epoch++) {
+    const epochStart = performance.now();
+    const batches = lengthBucketedBatches(train, modelConfig.maxTokens, batchSize, random);
+    let lossSum = 0;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const rows = batches[step]!;
+      const loss = trainStep(params, optimizer, trainable, train, rows, classWeights, tags.length > 1, random);
+      clampPaddingRows(params);
+      lossSum += loss;
+      if (step % 20 === 0 || step === stepsPerEpoch - 1) {
+        options.onProgress?.({ epoch, maxEpochs, step: step + 1, stepsPerEpoch, loss: lossSum / (step + 1) });
+      }
+    }
+    const evaluation = evaluateSplit(params, featurizer, split.valid, labels, tags, 1);
+    const seconds = (performance.now() - epochStart) / 1000;
+    const record: EpochRecord = { epoch, loss: lossSum / stepsPerEpoch, validAccuracy: evaluation.accuracy, validEntityF1: evaluation.entityF1, seconds };
+    history.push(record);
+    options.onProgress?.({ epoch, maxEpochs, step: stepsPerEpoch, stepsPerEpoch, loss: record.loss, validAccuracy: record.validAccuracy, secondsPerEpoch: seconds });
+
+    const score = evaluation.accuracy + (evaluation.entityF1 ?? 0);
+    if (!best || score > best.score) {
+      best?.weights.forEach((t) => t.dispose());
+      best = { score, weights: new Map([...params.variables].map(([name, v]) => [name, tf.clone(v)])) };
+      sinceBest = 0;
+    } else if (++sinceBest >= patience) break;
+  }
+  if (best) {
+    for (const [name, value] of best.weights) params.variables.get(name)!.assign(value);
+    best.weights.forEach((t) => t.dispose());
+  }
+
+  const validLogits = predictLogits(params, featurizer, split.valid.map((e) => e.text));
+  const validLabels = split.valid.map((e) => labels.indexOf(e.intent));
+  const temperature = fitTemperature(validLogits.intent, validLabels, labels.length);
+  const outOfScope = labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
+  const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, labels, outOfScope, temperature) : 0;
+
+  const trained: TrainedModel = {
+    config: modelConfig,
+    featurizer: featurizerConfig,
+    labels,
+    entityTypes,
+    tags,
+    weights: exportWeights(params),
+    temperature,
+    threshold,
+    outOfScopeLabel: outOfScope,
+    history,
+    trainSeconds: (performance.now() - started) / 1000,
+  };
+  optimizer.dispose();
+  classWeights.dispose();
+  params.pretrained.dispose();
+  params.variables.forEach((v) => v.dispose());
+  return trained;
+}
+
+let backendReady: Promise<void> | null = null;
+/** The WASM backend (SIMD, one thread) is the one fast enough to train here; see NLU facts. */
+export function ensureBackend(): Promise<void> {
+  backendReady ??= (async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js WASM backend could not start');
+    await tf.ready();
+  })();
+  return backendReady;
+}
+
+/**
+ * Shuffled batches of similar lengths: examples are shuffled, sorted by length within windows of 50
+ * batches, cut into batches, and the batches shuffled again. Far fewer padded steps per batch.
+ */
+function lengthBucketedBatches(data: EncodedExamples, maxTokens: number, batchSize: number, random: () => number): number[][] {
+  const order = shuffle([...Array(data.count).keys()], random);
+  const lengths = order.map((row) => rowLength(data, row, maxTokens));
+  const window = batchSize * 50;
+  const batches: number[][] = [];
+  for (let start = 0; start < order.length; start += window) {
+    const slice = order.slice(start, start + window).map((row, i) => ({ row, length: lengths[start + i]! }));
+    slice.sort((a, b) => a.length - b.length);
+    for (let i = 0; i < slice.length; i += batchSize) batches.push(slice.slice(i, i + batchSize).map((item) => item.row));
+  }
+  return shuffle(batches, random);
+}
+
+function balancedClassWeights(intents: Int32Array, classes: number): Float32Array {
+  const counts = new Float32Array(classes);
+  for (const intent of intents) counts[intent]!++;
+  const mean = intents.length / classes;
+  // Square root of inverse frequency, clipped: rare intents matter more without drowning the rest.
+  return counts.map((count) => Math.min(5, Math.sqrt(mean / Math.max(count, 1))));
+}
+
+interface BatchArrays {
+  steps: number;
+  tokens: Int32Array;
+  mask: Float32Array;
+  ngrams: Int32Array;
+  sparse: Int32Array;
+}
+
+function batchTensors(config: ModelConfig, rows: BatchArrays, b: number) {
+  const { ngramsPerToken: K, sparseFeatures: S } = config;
+  const T = rows.steps;
+  return {
+    tokens: tf.tensor2d(rows.tokens, [b, T], 'int32'),
+    mask: tf.tensor2d(rows.mask, [b, T]),
+    ngrams: tf.tensor3d(rows.ngrams, [b, T, K], 'int32'),
+    sparse: tf.tensor2d(rows.sparse, [b, S], 'int32'),
+  };
+}
+
+function trainStep(
+  params: Parameters,
+  optimizer: tf.Optimizer,
+  trainable: tf.Variable[],
+  data: EncodedExamples,
+  rowIndices: number[],
+  classWeights: tf.Tensor1D,
+  withEntities: boolean,
+  random: () => number,
+): number {
+  const { config } = params;
+  const rows = takeRows(data, rowIndices, config.maxTokens, config.ngramsPerToken, config.sparseFeatures);
+  const b = rowIndices.length;
+  // Word dropout: some known words become <unk>, so the model learns what to do with words it has
+  // never seen (order numbers, names, typos) from their n-grams and context.
+  for (let i = 0; i < rows.tokens.length; i++) {
+    if (rows.tokens[i]! > UNKNOWN_ID && random() < trainDefaults.wordDropout) rows.tokens[i] = UNKNOWN_ID;
+  }
+  return tf.tidy(() => {
+    const batch = batchTensors(config, rows, b);
+    const intents = tf.tensor1d(rows.intents, 'int32');
+    const tags = tf.tensor2d(rows.tags, [b, rows.steps], 'int32');
+    const cost = optimizer.minimize(
+      () => {
+        const out = forward(params, batch, { rate: trainDefaults.dropout, seed: () => Math.floor(random() * 2 ** 31) });
+        const intentNll = tf.neg(tf.sum(tf.mul(tf.oneHot(intents, config.intents), tf.logSoftmax(out.intentLogits)), 1));
+        let loss = tf.div(tf.sum(tf.mul(intentNll, tf.gather(classWeights, intents))), b);
+        if (withEntities) {
+          const tagNll = tf.neg(tf.sum(tf.mul(tf.oneHot(tags, config.tags), tf.logSoftmax(out.entityLogits)), 2));
+          loss = tf.add(loss, tf.div(tf.sum(tf.mul(tagNll, batch.mask)), tf.maximum(tf.sum(batch.mask), 1)));
+        }
+        return loss as tf.Scalar;
+      },
+      true,
+      trainable,
+    );
+    return cost!.dataSync()[0]!;
+  });
+}
+
+/** Raw logits for many texts, in batches (inference mode). */
+export function predictLogits(params: Parameters, featurizer: Featurizer, texts: readonly string[], batchSize = 256) {
+  const { config } = params;
+  const intent: Float32Array[] = [];
+  const entity: Float32Array[] = [];
+  const spans: Token[][] = [];
+  for (let start = 0; start < texts.length; start += batchSize) {
+    const chunk = texts.slice(start, start + batchSize);
+    const features = chunk.map((text) => featurizer.featurize(text));
+    const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = config;
+    const b = chunk.length;
+    const rows = {
+      steps: T,
+      tokens: new Int32Array(b * T),
+      mask: new Float32Array(b * T),
+      ngrams: new Int32Array(b * T * K),
+      sparse: new Int32Array(b * S),
+      intents: new Int32Array(b),
+      tags: new Int32Array(b * T),
+    };
+    features.forEach((f, i) => {
+      rows.tokens.set(f.tokens, i * T);
+      rows.mask.set(f.mask, i * T);
+      rows.ngrams.set(f.ngrams, i * T * K);
+      rows.sparse.set(f.sparse, i * S);
+      spans.push(f.spans);
+    });
+    const [intentData, entityData] = tf.tidy(() => {
+      const out = forward(params, batchTensors(config, rows, b));
+      return [out.intentLogits.dataSync() as Float32Array, out.entityLogits.dataSync() as Float32Array];
+    });
+    for (let i = 0; i < b; i++) {
+      intent.push(intentData.slice(i * config.intents, (i + 1) * config.intents));
+      entity.push(entityData.slice(i * T * config.tags, (i + 1) * T * config.tags));
+    }
+  }
+  return { intent, entity, spans };
+}
+
+function evaluateSplit(params: Parameters, featurizer: Featurizer, examples: readonly Example[], labels: readonly string[], tags: readonly string[], temperature: number) {
+  const logits = predictLogits(params, featurizer, examples.map((e) => e.text));
+  let correct = 0;
+  let truePositives = 0;
+  let predicted = 0;
+  let gold = 0;
+  examples.forEach((example, i) => {
+    const probabilities = softmax(logits.intent[i]!, temperature);
+    if (labels[argmax(probabilities)] === example.intent) correct++;
+    if (tags.length > 1) {
+      const found = decodeEntities(logits.entity[i]!, tags, logits.spans[i]!);
+      const goldKeys = new Set(example.entities.map((e) => `${e.entity}:${e.start}:${e.end}`));
+      gold += goldKeys.size;
+      predicted += found.length;
+      truePositives += found.filter((e) => goldKeys.has(`${e.entity}:${e.start}:${e.end}`)).length;
+    }
+  });
+  const precision = predicted ? truePositives / predicted : 0;
+  const recall = gold ? truePositives / gold : 0;
+  return {
+    accuracy: examples.length ? correct / examples.length : 0,
+    entityF1: tags.length > 1 ? (precision + recall ? (2 * precision * recall) / (precision + recall) : 0) : null,
+  };
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** The temperature that minimises validation log-loss (a grid is enough for one scalar). */
+function fitTemperature(logits: readonly Float32Array[], labels: readonly number[], classes: number): number {
+  if (logits.length === 0 || classes < 2) return 1;
+  let best = { temperature: 1, nll: Number.POSITIVE_INFINITY };
+  for (let temperature = 0.25; temperature <= 4; temperature *= 1.1) {
+    let nll = 0;
+    logits.forEach((row, i) => {
+      nll -= Math.log(softmax(row, temperature)[labels[i]!]! + 1e-12);
+    });
+    if (nll < best.nll) best = { temperature, nll };
+  }
+  return best.temperature;
+}
+
+/**
+ * The confidence below which a message is out of scope: the validation threshold that maximises the
+ * mean of in-scope accuracy and out-of-scope recall (a balanced operating point; the two classes of
+ * error cost a support bot about the same).
+ */
+function chooseThreshold(logits: readonly Float32Array[], labels: readonly number[], names: readonly string[], outOfScope: string, temperature: number): number {
+  const oosIndex = names.indexOf(outOfScope);
+  const rows = logits.map((row, i) => {
+    const p = softmax(row, temperature);
+    const top = argmax(p);
+    return { top, confidence: p[top]!, label: labels[i]! };
+  });
+  const inScope = rows.filter((r) => r.label !== oosIndex);
+  const oos = rows.filter((r) => r.label === oosIndex);
+  if (inScope.length === 0 || oos.length === 0) return 0;
+  let best = { threshold: 0, score: -1 };
+  for (let threshold = 0; threshold < 1; threshold += 0.01) {
+    const predict = (r: (typeof rows)[number]) => (r.top === oosIndex || r.confidence < threshold ? oosIndex : r.top);
+    const inScopeAccuracy = inScope.filter((r) => predict(r) === r.label).length / inScope.length;
+    const oosRecall = oos.filter((r) => predict(r) === oosIndex).length / oos.length;
+    const score = (inScopeAccuracy + oosRecall) / 2;
+    if (score > best.score) best = { threshold, score };
+  }
+  return Number(best.threshold.toFixed(2));
+}
