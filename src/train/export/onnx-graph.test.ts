@@ -1,0 +1,221 @@
+import onnxProto, { type onnx as OnnxTypes } from 'onnx-proto';
+import * as ort from 'onnxruntime-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INPUT_NAMES, OUTPUT_NAMES, weightShapes, type ModelConfig, type Weights } from '../../nlu/model-spec';
+import { EMBEDDING_HEAVY_CONFIG, SMALL_CONFIG, batchWithMasks, randomBatch, randomWeights, sequenceOf } from './fixtures';
+import { BATCH_DIM, MODEL_SPEC_VERSION, exportOnnx } from './onnx-graph';
+import { referenceForward, type ForwardInputs, type ForwardOutputs } from './reference-forward';
+import { maxAbsDiff, runModel, type Session } from './run-onnx';
+
+const { onnx } = onnxProto;
+const { DataType } = onnx.TensorProto;
+
+/** Operators onnxruntime-web's WASM backend runs; the graph must use nothing else. */
+const WASM_OPERATORS = new Set([
+  'Gather', 'MatMul', 'Add', 'Mul', 'Sub', 'Div', 'LayerNormalization', 'Softmax', 'Transpose', 'Reshape', 'Erf',
+  'ReduceSum', 'Unsqueeze', 'Cast', 'Max', 'MatMulInteger', 'DynamicQuantizeLinear',
+]);
+const TABLES = ['embed.pretrained', 'embed.vocab', 'embed.ngram', 'intent.sparse'];
+
+interface ValueSummary {
+  name: string;
+  type: number;
+  dims: Array<number | string>;
+}
+
+/** The decoded model with its optional protobuf fields resolved. */
+interface ModelSummary {
+  irVersion: number;
+  opsets: Array<[domain: string, version: number]>;
+  metadata: Map<string, string>;
+  nodes: Array<{ opType: string; inputs: string[] }>;
+  initializers: Map<string, { dataType: number; dims: number[] }>;
+  inputs: ValueSummary[];
+  outputs: ValueSummary[];
+}
+
+function summarize(bytes: Uint8Array): ModelSummary {
+  const model = onnx.ModelProto.decode(bytes);
+  const graph = model.graph ?? {};
+  const values = (list: OnnxTypes.IValueInfoProto[] | null | undefined): ValueSummary[] =>
+    (list ?? []).map((v) => ({
+      name: v.name ?? '',
+      type: v.type?.tensorType?.elemType ?? DataType.UNDEFINED,
+      dims: (v.type?.tensorType?.shape?.dim ?? []).map((d) => d.dimParam || Number(d.dimValue)),
+    }));
+  return {
+    irVersion: Number(model.irVersion),
+    opsets: model.opsetImport.map((o) => [o.domain ?? '', Number(o.version)]),
+    metadata: new Map(model.metadataProps.map((p) => [p.key ?? '', p.value ?? ''])),
+    nodes: (graph.node ?? []).map((n) => ({ opType: n.opType ?? '', inputs: n.input ?? [] })),
+    initializers: new Map((graph.initializer ?? []).map((t) => [t.name ?? '', { dataType: t.dataType ?? DataType.UNDEFINED, dims: (t.dims ?? []).map(Number) }])),
+    inputs: values(graph.input),
+    outputs: values(graph.output),
+  };
+}
+
+function session(bytes: Uint8Array): Promise<Session> {
+  return ort.InferenceSession.create(bytes);
+}
+
+function run(s: Session, config: ModelConfig, inputs: ForwardInputs): Promise<ForwardOutputs> {
+  return runModel(ort, s, config, inputs);
+}
+
+/** A row-major slice of sequence b from a [B, ...] array with `size` values per sequence. */
+function row(values: Float32Array, b: number, size: number): Float32Array {
+  return values.subarray(b * size, (b + 1) * size);
+}
+
+function argmax(values: Float32Array): number {
+  return values.reduce((best, value, i) => (value > values[best]! ? i : best), 0);
+}
+
+describe('exportOnnx: the model file', () => {
+  const weights = randomWeights(SMALL_CONFIG, 1);
+  const float = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: false }));
+  const int8 = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: true }));
+
+  it('is IR 8, opset 17, with the spec inputs and outputs and a symbolic batch', () => {
+    const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = SMALL_CONFIG;
+    for (const model of [float, int8]) {
+      expect(model.irVersion).toBe(8);
+      expect(model.opsets).toEqual([['', 17]]);
+      expect(model.inputs).toEqual([
+        { name: INPUT_NAMES[0], type: DataType.INT32, dims: [BATCH_DIM, T] },
+        { name: INPUT_NAMES[1], type: DataType.FLOAT, dims: [BATCH_DIM, T] },
+        { name: INPUT_NAMES[2], type: DataType.INT32, dims: [BATCH_DIM, T, K] },
+        { name: INPUT_NAMES[3], type: DataType.INT32, dims: [BATCH_DIM, S] },
+      ]);
+      expect(model.outputs).toEqual([
+        { name: OUTPUT_NAMES[0], type: DataType.FLOAT, dims: [BATCH_DIM, SMALL_CONFIG.intents] },
+        { name: OUTPUT_NAMES[1], type: DataType.FLOAT, dims: [BATCH_DIM, T, SMALL_CONFIG.tags] },
+      ]);
+      expect(model.metadata.get('parley.model_spec')).toBe(MODEL_SPEC_VERSION);
+      for (const node of model.nodes) expect(WASM_OPERATORS, node.opType).toContain(node.opType);
+    }
+  });
+
+  it('float32: every weight is a float initializer under its spec name and shape', () => {
+    for (const [name, shape] of weightShapes(SMALL_CONFIG)) {
+      expect(float.initializers.get(name), name).toEqual({ dataType: DataType.FLOAT, dims: shape });
+    }
+    expect(float.nodes.some((n) => n.opType === 'MatMulInteger' || n.opType === 'DynamicQuantizeLinear')).toBe(false);
+  });
+
+  it('int8: matrices per column through MatMulInteger, tables per row, small vectors float', () => {
+    const byName = int8.initializers;
+    const matMulWeights = new Set(int8.nodes.filter((n) => n.opType === 'MatMulInteger').map((n) => n.inputs[1]));
+    const floatMatMulInputs = int8.nodes.filter((n) => n.opType === 'MatMul').flatMap((n) => n.inputs);
+    expect(floatMatMulInputs.filter((name) => byName.has(name))).toEqual([]); // float MatMul only between activations
+    for (const [name, shape] of weightShapes(SMALL_CONFIG)) {
+      const isMatrix = shape.length === 2 && name !== 'embed.position';
+      expect(byName.get(name), name).toEqual({ dataType: isMatrix ? DataType.INT8 : DataType.FLOAT, dims: shape });
+      if (!isMatrix) continue;
+      const scaleDims = byName.get(`${name}.scale`)?.dims;
+      if (TABLES.includes(name)) {
+        expect(scaleDims, name).toEqual([shape[0], 1]);
+      } else {
+        expect(scaleDims, name).toEqual([shape[1]]);
+        expect(matMulWeights.has(name), name).toBe(true);
+      }
+    }
+    expect(matMulWeights.size).toBe(6 * SMALL_CONFIG.layers + 3);
+    expect(int8.nodes.some((n) => n.opType === 'DequantizeLinear' || n.opType === 'QuantizeLinear')).toBe(false);
+  });
+
+  it('refuses weights that do not fit the config', () => {
+    const broken: Weights = { ...weights, 'layer0.attn.q': new Float32Array(5) };
+    expect(() => exportOnnx(SMALL_CONFIG, broken, { quantize: false })).toThrow(/layer0\.attn\.q/);
+    expect(() => exportOnnx({ ...SMALL_CONFIG, heads: 3 }, weights, { quantize: false })).toThrow(/heads/);
+  });
+});
+
+describe('exportOnnx float32 in onnxruntime-node matches referenceForward', () => {
+  const T = SMALL_CONFIG.maxTokens;
+  const { intents, tags } = SMALL_CONFIG;
+  const cases: Array<[string, ForwardInputs]> = [
+    ['a batch of 7 random lengths', randomBatch(SMALL_CONFIG, 7, 21)],
+    ['a single sequence', randomBatch(SMALL_CONFIG, 1, 22)],
+    [
+      'masks: one real token first / in the middle / last, non-contiguous, full',
+      batchWithMasks(
+        SMALL_CONFIG,
+        [
+          [1, 0, 0, 0, 0, 0, 0, 0],
+          [0, 0, 0, 0, 1, 0, 0, 0],
+          [0, 0, 0, 0, 0, 0, 0, 1],
+          [1, 0, 1, 1, 0, 0, 1, 0],
+          [1, 1, 1, 1, 1, 1, 1, 1],
+        ],
+        23,
+      ),
+    ],
+  ];
+
+  for (const std of [0.1, 0.5]) {
+    describe(`weights with std ${std}`, () => {
+      const weights = randomWeights(SMALL_CONFIG, 30, std);
+      let model: Session;
+      beforeAll(async () => {
+        model = await session(exportOnnx(SMALL_CONFIG, weights, { quantize: false }));
+      });
+
+      for (const [label, inputs] of cases) {
+        it(label, async () => {
+          const expected = referenceForward(SMALL_CONFIG, weights, inputs);
+          const actual = await run(model, SMALL_CONFIG, inputs);
+          expect(maxAbsDiff(actual.intentLogits, expected.intentLogits)).toBeLessThan(1e-4);
+          expect(maxAbsDiff(actual.entityLogits, expected.entityLogits)).toBeLessThan(1e-4);
+        });
+      }
+
+      it('a sequence with no real token: exact intents; entity logits only near', async () => {
+        // Every key carries MASK_PENALTY, and float32 rounding of (score + penalty) changes the attention.
+        const inputs = batchWithMasks(SMALL_CONFIG, [[0, 0, 0, 0, 0, 0, 0, 0], [0, 1, 1, 0, 0, 0, 0, 0]], 24);
+        const expected = referenceForward(SMALL_CONFIG, weights, inputs);
+        const actual = await run(model, SMALL_CONFIG, inputs);
+        expect(maxAbsDiff(actual.intentLogits, expected.intentLogits)).toBeLessThan(1e-4);
+        expect(maxAbsDiff(row(actual.entityLogits, 0, T * tags), row(expected.entityLogits, 0, T * tags))).toBeLessThan(1e-2);
+        expect(maxAbsDiff(row(actual.entityLogits, 1, T * tags), row(expected.entityLogits, 1, T * tags))).toBeLessThan(1e-4);
+        expect(actual.intentLogits).toHaveLength(2 * intents);
+      });
+    });
+  }
+});
+
+describe('exportOnnx int8', () => {
+  const config = EMBEDDING_HEAVY_CONFIG;
+  const weights = randomWeights(config, 40, 0.1);
+  const floatBytes = exportOnnx(config, weights, { quantize: false });
+  const int8Bytes = exportOnnx(config, weights, { quantize: true });
+
+  it('is at least 3x smaller than float32 when embeddings dominate', () => {
+    const ratio = floatBytes.length / int8Bytes.length;
+    console.info(`int8 model: ${int8Bytes.length} bytes, float32: ${floatBytes.length} bytes, ratio ${ratio.toFixed(2)}`);
+    expect(ratio).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stays close to float32 and agrees on the top intent for >= 99% of 300 sequences', async () => {
+    const [floatModel, int8Model] = await Promise.all([session(floatBytes), session(int8Bytes)]);
+    const count = 300;
+    const batch = randomBatch(config, count, 41);
+    const floatOut = await run(floatModel, config, batch);
+    const { intents, tags, maxTokens: T } = config;
+    let agree = 0;
+    let intentDiff = 0;
+    let entityDiff = 0;
+    for (let b = 0; b < count; b++) {
+      // One sequence per run, as the widget runs it (activation ranges are per batch).
+      const int8Out = await run(int8Model, config, sequenceOf(config, batch, b));
+      const floatIntents = row(floatOut.intentLogits, b, intents);
+      if (argmax(int8Out.intentLogits) === argmax(floatIntents)) agree++;
+      intentDiff = Math.max(intentDiff, maxAbsDiff(int8Out.intentLogits, floatIntents));
+      entityDiff = Math.max(entityDiff, maxAbsDiff(int8Out.entityLogits, row(floatOut.entityLogits, b, T * tags)));
+    }
+    console.info(`int8 vs float32 over ${count} sequences: top-1 intent agreement ${((100 * agree) / count).toFixed(2)}%, max |diff| intents ${intentDiff.toFixed(4)}, entities ${entityDiff.toFixed(4)}`);
+    expect(agree / count).toBeGreaterThanOrEqual(0.99);
+    expect(intentDiff).toBeLessThan(0.1);
+    expect(entityDiff).toBeLessThan(0.1);
+  });
+});

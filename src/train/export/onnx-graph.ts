@@ -1,0 +1,85 @@
+/**
+ * The network of src/nlu/model-spec.ts as an ONNX graph (IR 8, opset 17) with a symbolic batch
+ * dimension, using only operators that onnxruntime-web's WASM backend runs.
+ */
+import { INPUT_NAMES, LAYER_NORM_EPSILON, MASK_PENALTY, OUTPUT_NAMES, type ModelConfig, type Weights } from '../../nlu/model-spec';
+import { checkWeights } from './check-weights';
+import { GraphBuilder } from './onnx-builder';
+import { weightOps } from './onnx-weights';
+
+export interface ExportOptions {
+  /** int8 matrices and lookup tables (3-4x smaller when the tables dominate); float32 otherwise. */
+  quantize: boolean;
+}
+
+/** Written to the model's metadata as `parley.model_spec`; bump when model-spec.ts changes. */
+export const MODEL_SPEC_VERSION = '1';
+export const BATCH_DIM = 'batch';
+
+export function exportOnnx(config: ModelConfig, weights: Weights, options: ExportOptions): Uint8Array {
+  checkWeights(config, weights);
+  const g = new GraphBuilder();
+  const w = weightOps(g, config, weights, options.quantize);
+  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, width: W, heads: H } = config;
+  const D = W / H;
+  const B = BATCH_DIM;
+
+  const [tokensName, maskName, ngramsName, sparseName] = INPUT_NAMES;
+  const tokens = g.input(tokensName, 'int32', [B, T]);
+  const mask = g.input(maskName, 'float32', [B, T]);
+  const ngrams = g.input(ngramsName, 'int32', [B, T, K]);
+  const sparse = g.input(sparseName, 'int32', [B, S]);
+
+  const add = (a: string, b: string) => g.node('Add', [a, b]);
+  const mul = (a: string, b: string) => g.node('Mul', [a, b]);
+  const sum = (value: string, axis: number, keepDims: boolean) => g.node('ReduceSum', [value, g.int64s([axis])], { keepdims: keepDims ? 1 : 0 });
+  const dense = (value: string, weight: string, bias: string) => add(w.matMul(value, weight), w.tensor(bias));
+  const layerNorm = (value: string, prefix: string) =>
+    g.node('LayerNormalization', [value, w.tensor(`${prefix}.gamma`), w.tensor(`${prefix}.beta`)], { axis: -1, epsilon: { float: LAYER_NORM_EPSILON } });
+  const gelu = (value: string) =>
+    mul(mul(value, add(g.node('Erf', [mul(value, g.scalar(Math.SQRT1_2))]), g.scalar(1))), g.scalar(0.5));
+  // [B, T, W] -> [B, H, T, D] (perm [0, 2, 1, 3]) or [B, H, D, T] (perm [0, 2, 3, 1]); head h takes columns [h*D, (h+1)*D).
+  const splitHeads = (value: string, perm: number[]) => g.node('Transpose', [g.node('Reshape', [value, g.int64s([-1, T, H, D])])], { perm });
+  const mergeHeads = (value: string) => g.node('Reshape', [g.node('Transpose', [value], { perm: [0, 2, 1, 3] }), g.int64s([-1, T, W])]);
+
+  // Embedding: [B, T, W].
+  let x = add(w.matMul(w.lookup('embed.pretrained', tokens), 'embed.pretrained_proj'), w.lookup('embed.vocab', tokens));
+  x = add(x, sum(w.lookup('embed.ngram', ngrams), 2, false));
+  x = add(x, w.tensor('embed.position'));
+  x = layerNorm(x, 'embed.norm');
+
+  // [B, 1, 1, T]: MASK_PENALTY on padded keys, broadcast over heads and queries.
+  const keyBias = g.node('Unsqueeze', [mul(g.node('Sub', [g.scalar(1), mask]), g.scalar(MASK_PENALTY)), g.int64s([1, 2])]);
+
+  for (let l = 0; l < config.layers; l++) {
+    const p = `layer${l}`;
+    let h = layerNorm(x, `${p}.attn_norm`);
+    const q = splitHeads(dense(h, `${p}.attn.q`, `${p}.attn.q_bias`), [0, 2, 1, 3]);
+    const kT = splitHeads(dense(h, `${p}.attn.k`, `${p}.attn.k_bias`), [0, 2, 3, 1]); // [B, H, D, T]
+    const v = splitHeads(dense(h, `${p}.attn.v`, `${p}.attn.v_bias`), [0, 2, 1, 3]);
+    const scores = add(mul(g.node('MatMul', [q, kT]), g.scalar(1 / Math.sqrt(D))), keyBias);
+    const context = g.node('MatMul', [g.node('Softmax', [scores], { axis: -1 }), v]);
+    x = add(x, dense(mergeHeads(context), `${p}.attn.out`, `${p}.attn.out_bias`));
+
+    h = layerNorm(x, `${p}.ffn_norm`);
+    x = add(x, dense(gelu(dense(h, `${p}.ffn.in`, `${p}.ffn.in_bias`)), `${p}.ffn.out`, `${p}.ffn.out_bias`));
+  }
+  x = layerNorm(x, 'final_norm');
+
+  // Masked mean over tokens: [B, W].
+  const tokenCount = g.node('Max', [sum(mask, 1, true), g.scalar(1)]);
+  const pooled = g.node('Div', [sum(mul(x, g.node('Unsqueeze', [mask, g.int64s([2])])), 1, false), tokenCount]);
+
+  const [intentName, entityName] = OUTPUT_NAMES;
+  const intentLogits = dense(pooled, 'intent.weight', 'intent.bias');
+  g.node('Add', [intentLogits, sum(w.lookup('intent.sparse', sparse), 1, false)], {}, intentName);
+  g.node('Add', [w.matMul(x, 'entity.weight'), w.tensor('entity.bias')], {}, entityName);
+  g.output(intentName, 'float32', [B, config.intents]);
+  g.output(entityName, 'float32', [B, T, config.tags]);
+
+  return g.toBytes({
+    graphName: 'parley_nlu',
+    docString: 'Parley intent and entity model; inputs, outputs and weights as in src/nlu/model-spec.ts.',
+    metadata: { 'parley.model_spec': MODEL_SPEC_VERSION, 'parley.weights': options.quantize ? 'int8' : 'float32' },
+  });
+}
