@@ -1,0 +1,71 @@
+/**
+ * The NLU part of a bot bundle (`bot.json` -> `nlu`): everything the runtime needs besides the model
+ * bytes, written by `parley train` and validated when the runtime loads it.
+ */
+import * as v from 'valibot';
+import type { FeaturizerConfig } from './featurize';
+import type { ModelConfig } from './model-spec';
+
+export const NLU_BUNDLE_FORMAT = 1;
+
+const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+const ModelConfigSchema = v.object({
+  maxTokens: positiveInt,
+  vocabSize: positiveInt,
+  pretrainedDim: positiveInt,
+  ngramBuckets: positiveInt,
+  ngramsPerToken: positiveInt,
+  sparseBuckets: positiveInt,
+  sparseFeatures: positiveInt,
+  width: positiveInt,
+  layers: positiveInt,
+  heads: positiveInt,
+  ffnWidth: positiveInt,
+  intents: positiveInt,
+  tags: positiveInt,
+});
+
+const FeaturizerSchema = v.object({
+  maxTokens: positiveInt,
+  ngramSizes: v.array(positiveInt),
+  ngramsPerToken: positiveInt,
+  ngramBuckets: positiveInt,
+  sparseFeatures: positiveInt,
+  sparseBuckets: positiveInt,
+  sparseCharSizes: v.array(positiveInt),
+  vocabulary: v.array(v.string()),
+});
+
+export const NluBundleSchema = v.object({
+  format: v.literal(NLU_BUNDLE_FORMAT),
+  model: v.object({
+    /** Path of the ONNX file, relative to bot.json. */
+    file: v.string(),
+    bytes: positiveInt,
+    sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+    quantized: v.boolean(),
+  }),
+  config: ModelConfigSchema,
+  featurizer: FeaturizerSchema,
+  labels: v.pipe(v.array(v.string()), v.minLength(1)),
+  tags: v.pipe(v.array(v.string()), v.minLength(1)),
+  temperature: v.pipe(v.number(), v.minValue(0.01)),
+  threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+  outOfScopeLabel: v.nullable(v.string()),
+});
+
+export type NluBundle = Omit<v.InferOutput<typeof NluBundleSchema>, 'config' | 'featurizer'> & { config: ModelConfig; featurizer: FeaturizerConfig };
+
+export function parseNluBundle(data: unknown, source: string): { ok: true; value: NluBundle } | { ok: false; problems: string[] } {
+  const result = v.safeParse(NluBundleSchema, data);
+  if (!result.success) {
+    return { ok: false, problems: result.issues.map((issue) => `${source}: ${v.getDotPath(issue) ?? '(root)'}: ${issue.message}`) };
+  }
+  const bundle = result.output;
+  const problems: string[] = [];
+  if (bundle.labels.length !== bundle.config.intents) problems.push(`${source}: labels: ${bundle.labels.length} labels for ${bundle.config.intents} model outputs`);
+  if (bundle.tags.length !== bundle.config.tags) problems.push(`${source}: tags: ${bundle.tags.length} tags for ${bundle.config.tags} model outputs`);
+  if (bundle.featurizer.vocabulary.length !== bundle.config.vocabSize) problems.push(`${source}: featurizer.vocabulary: ${bundle.featurizer.vocabulary.length} words for a vocabulary of ${bundle.config.vocabSize}`);
+  return problems.length ? { ok: false, problems } : { ok: true, value: bundle };
+}
