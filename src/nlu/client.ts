@@ -3,7 +3,7 @@
  * or the model fails (the conversation then falls back to buttons-only mode).
  */
 import type { ParseResult } from './parse';
-import type { Backend, LoadInfo, NluError, NluErrorCode, WorkerRequest, WorkerResponse } from './protocol';
+import type { Backend, LoadInfo, NluErrorCode, WorkerRequest, WorkerResponse } from './protocol';
 
 export type NluState = 'idle' | 'loading' | 'ready' | 'failed';
 
