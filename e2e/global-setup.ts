@@ -1,12 +1,18 @@
 /** Builds the SPA fixture against the built npm library (dist/lib), as an SPA would consume it. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { build } from 'vite';
 
 export default async function globalSetup(): Promise<void> {
-  for (const artefact of ['dist/parley.js', 'dist/parley-widget.js', 'dist/lib/index.js']) {
-    if (!existsSync(artefact)) throw new Error(`${artefact} is missing: run "npm run build" (npm test does it for you).`);
+  for (const artefact of ['dist/parley.js', 'dist/parley-widget.js', 'dist/lib/index.js', 'models/acme/bot.json']) {
+    if (!existsSync(artefact)) throw new Error(`${artefact} is missing: run "npm test", which builds it.`);
   }
+  // A bundle whose model file is missing: the widget must fall back to buttons-only and say so.
+  const acme = JSON.parse(readFileSync('models/acme/bot.json', 'utf8')) as { nlu: { model: { file: string } } };
+  acme.nlu.model.file = 'missing-model.onnx';
+  mkdirSync('e2e/pages/bots/missing-model', { recursive: true });
+  writeFileSync('e2e/pages/bots/missing-model/bot.json', JSON.stringify(acme));
+
   await build({
     configFile: false,
     logLevel: 'warn',

@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 export const budgets = [
   { file: 'dist/parley.js', what: 'script-tag loader', gzipBudget: 4 * 1024 },
   { file: 'dist/parley-widget.js', what: 'widget chunk (Preact, UI, conversation)', gzipBudget: 30 * 1024 },
+  { file: 'dist/parley-understanding.js', what: 'NLU client, fetched when the model loads', gzipBudget: 4 * 1024 },
+  { file: 'dist/parley-purify.es.js', what: 'DOMPurify, only for browsers without Element.setHTML', gzipBudget: 15 * 1024 },
+  { file: 'dist/parley-nlu-worker.js', what: 'NLU worker: onnxruntime-web JS, featurizer, extractors', gzipBudget: 150 * 1024 },
 ] as const;
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;

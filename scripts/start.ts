@@ -1,8 +1,10 @@
 /** `npm start`: builds the widget, then serves the demo store page on localhost and prints its URL. */
 import { execFileSync } from 'node:child_process';
+import { ensureDemoBot } from './demo-bot';
 import { createStaticServer, demoSite, listen } from './server';
 
 execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio: 'inherit' });
+ensureDemoBot();
 
 const port = Number(process.env.PORT ?? 4173);
 const server = createStaticServer(demoSite());

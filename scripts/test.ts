@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureBrowser } from './browser';
+import { ensureDemoBot } from './demo-bot';
 
 const reports = '.cache/test-reports';
 rmSync(reports, { recursive: true, force: true });
@@ -21,6 +22,13 @@ console.log(`Chromium for the e2e tests: ${chromium}`);
 
 if (!run('build', ['--import', 'tsx', 'scripts/build.ts'])) {
   console.error('The build failed; no tests were run.');
+  process.exit(1);
+}
+console.log('\n== demo bot bundle (models/acme/)');
+try {
+  ensureDemoBot();
+} catch {
+  console.error('The demo bot could not be trained; no tests were run.');
   process.exit(1);
 }
 const unitOk = run('unit tests (vitest)', [

@@ -19,6 +19,7 @@ import type {
   ConversationStatus,
   QuickReply,
   SendResult,
+  UnderstandingState,
 } from './types';
 
 export function createButtonsOnlyConversation(options: ConversationOptions): Conversation {
@@ -29,6 +30,7 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
   const events = createEmitter<ConversationEvents>();
 
   const bot = signal<MenuBot | null>(null);
+  const understanding = signal<UnderstandingState>('none');
   const messages = signal<readonly ChatMessage[]>([]);
   const typing = signal(false);
   const status = signal<ConversationStatus>('idle');
@@ -100,9 +102,11 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     batch(() => {
       bot.value = result.bot;
       status.value = 'ready';
+      if (result.hasModel && options.understanding && understanding.value === 'none') understanding.value = 'idle';
       if (messages.value.length === 0) greet(result.bot);
     });
     events.emit('ready', { botName: result.bot.name });
+    if (warmRequested) void warmUp();
   }
 
   function start(): Promise<void> {
@@ -113,17 +117,55 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     return loading;
   }
 
-  function answer(choice: { id: string } | { text: string }) {
+  /** Set when warming was asked for before the bot (and so whether it has a model) was known. */
+  let warmRequested = false;
+
+  function warmUp(): Promise<void> {
+    const model = options.understanding;
+    if (!model || understanding.peek() !== 'idle') return Promise.resolve();
+    understanding.value = 'loading';
+    return model.load().then(
+      () => {
+        if (understanding.peek() === 'loading') understanding.value = 'ready';
+      },
+      (error: unknown) => {
+        understanding.value = 'failed';
+        console.error('[parley] The language model could not load; typed messages get the menu instead.', error);
+      },
+    );
+  }
+
+  /** A typed message: a menu label as typed, else what the language model understood, else the menu. */
+  async function reply(menuBot: MenuBot, choice: { id: string } | { text: string }, message: ChatMessage): Promise<string> {
+    const fromMenu = replyFromMenu(menuBot, choice);
+    if (fromMenu.kind === 'answer' || !('text' in choice)) return fromMenu.kind === 'answer' ? fromMenu.text : strings.notUnderstood;
+    const model = options.understanding;
+    if (!model || understanding.peek() === 'none') return strings.notUnderstood;
+    if (understanding.peek() === 'failed') return strings.nluUnavailable;
+    try {
+      await warmUp();
+      if (understanding.peek() === 'failed') return strings.nluUnavailable;
+      const result = await model.parse(choice.text);
+      events.emit('understood', { message, result });
+      const item = menuBot.menu.find((candidate) => candidate.id === result.intent.name);
+      return item ? item.response : strings.notUnderstood;
+    } catch (error) {
+      console.error('[parley] A message could not be understood:', error);
+      understanding.value = 'failed';
+      return strings.nluUnavailable;
+    }
+  }
+
+  function answer(choice: { id: string } | { text: string }, message: ChatMessage) {
     const turnGeneration = generation;
     turns = turns.then(async () => {
       if (turnGeneration !== generation) return;
       typing.value = true;
-      await pause(replyDelayMs);
+      const [text] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve(strings.notUnderstood), pause(replyDelayMs)]);
       typing.value = false;
       const menuBot = bot.value;
       if (turnGeneration !== generation || !menuBot) return;
-      const reply = replyFromMenu(menuBot, choice);
-      say(menuBot, reply.kind === 'answer' ? reply.text : strings.notUnderstood);
+      say(menuBot, text);
     });
   }
 
@@ -145,14 +187,19 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     error,
     maxMessageLength,
     start,
+    understanding,
+    warmUp() {
+      warmRequested = true;
+      void warmUp();
+    },
     send(text) {
       const result = acceptUserText(text);
-      if (result.ok) answer({ text });
+      if (result.ok) answer({ text }, result.message);
       return result;
     },
-    choose(reply) {
-      const result = acceptUserText(reply.label);
-      if (result.ok) answer({ id: reply.id });
+    choose(quickReply) {
+      const result = acceptUserText(quickReply.label);
+      if (result.ok) answer({ id: quickReply.id }, result.message);
       return result;
     },
     rate(messageId, rating) {

@@ -1,7 +1,8 @@
 /** Fetches and validates a bot bundle's `bot.json`. Failures come back as values with a precise detail. */
 import { parseMenuBot, type MenuBot } from '../bot/menu-bot';
 
-export type LoadBotResult = { ok: true; bot: MenuBot } | { ok: false; detail: string; retryable: boolean };
+/** `hasModel`: the bundle carries a trained language model (`nlu`), so free text can be understood. */
+export type LoadBotResult = { ok: true; bot: MenuBot; hasModel: boolean } | { ok: false; detail: string; retryable: boolean };
 
 /** `/models/acme/` -> `/models/acme/bot.json`; a URL that already names a `.json` file is kept. */
 export function botFileUrl(bot: string, baseUrl: string): string {
@@ -19,7 +20,7 @@ export async function loadBot(
 ): Promise<LoadBotResult> {
   if (typeof bot !== 'string') {
     const parsed = parseMenuBot(bot, 'bot option');
-    return parsed.ok ? { ok: true, bot: parsed.value } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
+    return parsed.ok ? { ok: true, bot: parsed.value, hasModel: false } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
   }
 
   let url: string;
@@ -51,5 +52,6 @@ export async function loadBot(
     return { ok: false, detail: `${url} is not valid JSON`, retryable: false };
   }
   const parsed = parseMenuBot(data, url);
-  return parsed.ok ? { ok: true, bot: parsed.value } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
+  const hasModel = typeof data === 'object' && data !== null && 'nlu' in data;
+  return parsed.ok ? { ok: true, bot: parsed.value, hasModel } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
 }

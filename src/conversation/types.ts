@@ -2,6 +2,16 @@
 import type { ReadonlySignal } from '@preact/signals-core';
 import type { MenuBot } from '../bot/menu-bot';
 import type { Strings } from '../i18n';
+import type { ParseResult } from '../nlu/parse';
+
+/** The language model, injected (the widget's is a Web Worker; tests give their own). */
+export interface Understanding {
+  /** Loads and warms the model; rejects when it cannot. */
+  load(): Promise<unknown>;
+  parse(text: string): Promise<ParseResult>;
+}
+
+export type UnderstandingState = 'none' | 'idle' | 'loading' | 'ready' | 'failed';
 
 export interface QuickReply {
   id: string;
@@ -40,6 +50,8 @@ export interface ConversationEvents {
   feedback: { message: ChatMessage; rating: Rating };
   error: ConversationError;
   ready: { botName: string };
+  /** What the language model made of a message. */
+  understood: { message: ChatMessage; result: ParseResult };
 }
 
 export interface Conversation {
@@ -51,6 +63,10 @@ export interface Conversation {
   readonly status: ReadonlySignal<ConversationStatus>;
   readonly error: ReadonlySignal<ConversationError | null>;
   readonly maxMessageLength: number;
+  /** 'none' for a bot without a language model; 'failed' once it could not load (buttons-only then). */
+  readonly understanding: ReadonlySignal<UnderstandingState>;
+  /** Starts loading the language model, if the bot has one (the widget calls it per its load policy). */
+  warmUp(): void;
   /** Loads the bot and greets the visitor. Safe to call more than once. */
   start(): Promise<void>;
   /** Sends what the visitor typed. Whitespace-only text is not sent. */
@@ -81,4 +97,5 @@ export interface ConversationOptions {
   /** Base URL that a relative `bot` URL is resolved against; the page's URL by default. */
   baseUrl?: string;
   now?: () => number;
+  understanding?: Understanding;
 }

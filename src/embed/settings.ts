@@ -1,10 +1,8 @@
 /** Reads the widget's settings from the script tag's data-* attributes and `window.parleySettings`. */
-import type { LoadPolicy, WidgetOptions } from '../ui/options';
+import type { WidgetOptions } from '../ui/options';
 
-export interface EmbedSettings extends Partial<WidgetOptions> {
-  /** When to fetch the rest of the widget: when the browser is idle after load, or on first interaction. */
-  load?: LoadPolicy;
-}
+/** `load` also decides when the loader fetches the rest of the widget. */
+export type EmbedSettings = Partial<WidgetOptions>;
 
 const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[]): T | undefined =>
   allowed.find((option) => option === value);

@@ -14,6 +14,7 @@ export const en = {
   notHelpful: 'Not helpful',
   thanksForFeedback: 'Thanks for your feedback',
   notUnderstood: 'Sorry, I can only help with these topics for now:',
+  nluUnavailable: 'Sorry, I can’t understand typed messages right now. Please choose a topic:',
   loadFailed: 'The assistant could not load. Please check your connection and try again.',
   retry: 'Try again',
   dismiss: 'Dismiss',

@@ -15,6 +15,7 @@ export const fr: Strings = {
   notHelpful: 'Pas utile',
   thanksForFeedback: 'Merci pour votre avis',
   notUnderstood: 'Désolé, pour l’instant je ne peux vous aider que sur ces sujets :',
+  nluUnavailable: 'Désolé, je ne peux pas comprendre les messages écrits pour le moment. Choisissez un sujet :',
   loadFailed: 'L’assistant n’a pas pu se charger. Vérifiez votre connexion et réessayez.',
   retry: 'Réessayer',
   dismiss: 'Fermer l’alerte',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFeaturizer, PAD_TOKEN, UNKNOWN_TOKEN, type FeaturizerConfig } from './featurize';
-import { tokenize } from './tokenize';
+import { tokenShape, tokenize } from './tokenize';
 
 const config: FeaturizerConfig = {
   maxTokens: 8,
@@ -18,9 +18,18 @@ describe('tokenize', () => {
   it('keeps offsets into the original text while normalising the token text', () => {
     const text = 'Where’s  my ORDER #A12345?';
     const tokens = tokenize(text);
-    expect(tokens.map((t) => t.norm)).toEqual(["where's", 'my', 'order', '#', 'a12345', '?']);
+    expect(tokens.map((t) => t.norm)).toEqual(['where', "'s", 'my', 'order', '#', 'a12345', '?']);
     for (const token of tokens) expect(text.slice(token.start, token.end).length).toBeGreaterThan(0);
-    expect(text.slice(tokens[4]!.start, tokens[4]!.end)).toBe('A12345');
+    expect(text.slice(tokens[5]!.start, tokens[5]!.end)).toBe('A12345');
+  });
+
+  it('splits English clitics off, as the pretrained vocabulary does', () => {
+    const text = "Miyazaki's songs, I don't know";
+    expect(tokenize(text).map((t) => text.slice(t.start, t.end))).toEqual(['Miyazaki', "'s", 'songs', ',', 'I', 'do', "n't", 'know']);
+  });
+
+  it('tells the shape of a token as typed', () => {
+    expect(['Paris', 'NASA', 'paris', '2024', 'A12345', '?', 'I'].map(tokenShape)).toEqual(['Xx', 'X', 'x', 'd', 'dx', 'o', 'Xx']);
   });
 
   it('treats zero-width characters as part of a word, and emoji as tokens', () => {

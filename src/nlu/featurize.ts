@@ -1,11 +1,11 @@
 /**
  * The featurizer: ONE module for the trainer and the runtime, so the model sees exactly the same
  * features at train time and in the visitor's browser. A short pipeline of named steps:
- *   tokenize -> token ids (vocabulary) -> character n-grams per token -> sentence features
+ *   tokenize -> token ids (vocabulary) -> shape and character n-grams per token -> sentence features
  */
 import { PAD_ID, UNKNOWN_ID } from './model-spec';
 import { bucketOf } from './hash';
-import { tokenize, type Token } from './tokenize';
+import { tokenShape, tokenize, type Token } from './tokenize';
 
 export interface FeaturizerConfig {
   /** Tokens per sequence; longer messages are cut (the intent is almost always in the first words). */
@@ -50,9 +50,9 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
   });
   const tokenId = (norm: string) => ids.get(norm) ?? UNKNOWN_ID;
 
-  function tokenNgrams(norm: string): number[] {
+  function tokenNgrams(norm: string, raw: string): number[] {
     const wrapped = `<${norm}>`;
-    const buckets: number[] = [];
+    const buckets: number[] = [bucketOf(`shape:${tokenShape(raw)}`, config.ngramBuckets)];
     for (const n of config.ngramSizes) {
       for (let i = 0; i + n <= wrapped.length && buckets.length < config.ngramsPerToken; i++) {
         buckets.push(bucketOf(`c${n}:${wrapped.slice(i, i + n)}`, config.ngramBuckets));
@@ -88,7 +88,7 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
       spans.forEach((span, t) => {
         tokens[t] = tokenId(span.norm);
         mask[t] = 1;
-        ngrams.set(tokenNgrams(span.norm), t * ngramsPerToken);
+        ngrams.set(tokenNgrams(span.norm, text.slice(span.start, span.end)), t * ngramsPerToken);
       });
       const sparse = new Int32Array(sparseFeatures);
       sparse.set(sentenceFeatures(spans.map((span) => span.norm)));

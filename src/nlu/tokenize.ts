@@ -18,14 +18,34 @@ export function normaliseToken(raw: string): string {
   return raw.normalize('NFKC').toLowerCase().replace(/\p{Cf}/gu, '').replace(/’/g, "'");
 }
 
+// English clitics become tokens of their own, as in the pretrained vectors' vocabulary:
+// "miyazaki's" -> "miyazaki" "'s", "don't" -> "do" "n't".
+const CLITIC = /(?:n['’]t|['’](?:s|re|ve|ll|d|m))$/i;
+
 /** Splits text into tokens; stops after `limit` tokens so huge input costs no more than a long one. */
 export function tokenize(text: string, limit = Number.POSITIVE_INFINITY): Token[] {
   const tokens: Token[] = [];
+  const push = (raw: string, start: number) => {
+    const norm = normaliseToken(raw);
+    if (norm !== '' && tokens.length < limit) tokens.push({ norm, start, end: start + raw.length });
+  };
   for (const match of text.matchAll(TOKEN)) {
     if (tokens.length >= limit) break;
-    const norm = normaliseToken(match[0]);
-    if (norm === '') continue;
-    tokens.push({ norm, start: match.index, end: match.index + match[0].length });
+    const clitic = CLITIC.exec(match[0]);
+    if (clitic && clitic.index > 0) {
+      push(match[0].slice(0, clitic.index), match.index);
+      push(clitic[0], match.index + clitic.index);
+    } else push(match[0], match.index);
   }
   return tokens;
+}
+
+/** The shape of a token as typed: capitals carry meaning (names, titles) that lower-casing drops. */
+export function tokenShape(raw: string): string {
+  if (/^\p{Lu}+$/u.test(raw)) return raw.length > 1 ? 'X' : 'Xx';
+  if (/^\p{Lu}[\p{Ll}\p{M}'’]+$/u.test(raw)) return 'Xx';
+  if (/^[\p{Ll}\p{M}'’]+$/u.test(raw)) return 'x';
+  if (/^\p{N}+$/u.test(raw)) return 'd';
+  if (/\p{N}/u.test(raw) && /\p{L}/u.test(raw)) return 'dx';
+  return 'o';
 }

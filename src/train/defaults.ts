@@ -3,7 +3,7 @@ export const trainDefaults = {
   seed: 42,
   validFraction: 0.1,
   maxEpochs: 12,
-  patience: 2,
+  patience: 3,
   batchSize: 64,
   learningRate: 2e-3,
   dropout: 0.1,

@@ -26,6 +26,8 @@ export interface Parameters {
   pretrained: tf.Tensor2D;
 }
 
+export const NGRAM_INIT_STD = Number(process.env.PARLEY_NGRAM_STD ?? 0.02);
+
 /** Tables whose row 0 is padding and must stay zero. */
 const PADDED_TABLES = ['embed.vocab', 'embed.ngram', 'intent.sparse'] as const;
 
@@ -43,8 +45,10 @@ export function initParameters(config: ModelConfig, pretrainedVectors: Float32Ar
       else if (name.endsWith('bias') || name.endsWith('.beta')) value = tf.zeros(shape);
       else if (name === 'embed.vocab' || name === 'intent.sparse') value = tf.zeros(shape); // only seen rows move
       else {
-        const fanIn = name.startsWith('embed.') ? config.width : shape[0]!;
-        value = tf.truncatedNormal(shape, 0, 1 / Math.sqrt(fanIn), 'float32', seed + seedOffset);
+        // A token sums up to ngramsPerToken n-gram rows: small rows keep that sum from drowning the
+        // pretrained vector at the start, which matters most for bots with few examples.
+        const std = name === 'embed.ngram' ? NGRAM_INIT_STD : name.startsWith('embed.') ? 1 / Math.sqrt(config.width) : 1 / Math.sqrt(shape[0]!);
+        value = tf.truncatedNormal(shape, 0, std, 'float32', seed + seedOffset);
       }
       if ((PADDED_TABLES as readonly string[]).includes(name)) value = zeroFirstRow(value);
       return tf.variable(value, true, name);

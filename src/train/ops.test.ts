@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchMatMul, dense, gatherRows } from './ops';
 
 // The reference gradients come from TF.js's built-in ops on the CPU backend.
+let previous: string;
 beforeAll(async () => {
+  previous = tf.getBackend();
   await tf.setBackend('cpu');
+});
+afterAll(async () => {
+  if (previous) await tf.setBackend(previous);
 });
 
 function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): number {

@@ -5,7 +5,7 @@ import { fakeWordVectors, TOY_WORDS, toySupportExamples } from './testing/toy-da
 import { trainModel, type TrainOptions } from './trainer';
 
 const options: TrainOptions = {
-  train: toySupportExamples(12),
+  train: toySupportExamples(30),
   wordVectors: fakeWordVectors(TOY_WORDS),
   seed: 3,
   maxEpochs: 25,

@@ -112,7 +112,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const train = encodeExamples(augmented, featurizer, labels, tags);
   const params = initParameters(modelConfig, vocabulary.vectors, seed);
   const classWeights = tf.tensor1d(balancedClassWeights(train.intents, labels.length));
-  const optimizer = tf.train.adam(options.learningRate ?? trainDefaults.learningRate);
+  const learningRate = options.learningRate ?? trainDefaults.learningRate;
+  const optimizer = tf.train.adam(learningRate);
   const batchSize = options.batchSize ?? trainDefaults.batchSize;
   const maxEpochs = options.maxEpochs ?? trainDefaults.maxEpochs;
   const patience = options.patience ?? trainDefaults.patience;
@@ -124,6 +125,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   let sinceBest = 0;
   for (let epoch = 1; epoch <= maxEpochs; epoch++) {
     const epochStart = performance.now();
+    // Linear decay to a tenth of the rate: big steps first, fine ones for the entity boundaries later.
+    // (TF.js reads this field at every step; it is only marked protected.)
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate * Math.max(0.1, 1 - (epoch - 1) / maxEpochs);
     const batches = lengthBucketedBatches(train, modelConfig.maxTokens, batchSize, random);
     let lossSum = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
@@ -179,15 +183,16 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   return trained;
 }
 
-let backendReady: Promise<void> | null = null;
-/** The WASM backend (SIMD, one thread) is the one fast enough to train here; see NLU facts. */
-export function ensureBackend(): Promise<void> {
-  backendReady ??= (async () => {
-    await import('@tensorflow/tfjs-backend-wasm');
-    if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js WASM backend could not start');
-    await tf.ready();
-  })();
-  return backendReady;
+/**
+ * The WASM backend (SIMD, one thread) is the one fast enough to train here (see NLU facts); the CPU
+ * backend would take hours. Checked on every call: TF.js's engine is process-wide, and other code may
+ * have switched it.
+ */
+export async function ensureBackend(): Promise<void> {
+  if (tf.getBackend() === 'wasm') return;
+  await import('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error('the TensorFlow.js WASM backend could not start');
+  await tf.ready();
 }
 
 /**

@@ -17,8 +17,9 @@ export interface WidgetModel {
   title: string | undefined;
   avatar: string | undefined;
   isOpen: Signal<boolean>;
-  /** Increments when focus should move into the composer (on open). */
-  renderMarkdown: MarkdownRenderer;
+  markdown: MarkdownRenderer;
   open(): void;
   close(): void;
+  /** The visitor shows interest (pointer over or focus on the launcher): start loading the model. */
+  warmUp(): void;
 }

@@ -16,6 +16,8 @@ import { adoptStyles } from './styles/adopt';
 import launcherCss from './styles/launcher.css?inline';
 import widgetCss from './styles/widget.css?inline';
 import { applyTheme } from './theme';
+import { botFileUrl } from '../conversation/load-bot';
+import type { Understanding } from '../conversation/types';
 import { HOST_TAG } from './host';
 
 export interface MountOptions extends WidgetOptions {
@@ -66,8 +68,11 @@ export function mountInShadow(
 
   const locale = pickLocale(options.locale, navigator.languages ?? [navigator.language]);
   const strings = locales[locale];
+  const understanding =
+    typeof options.bot === 'string' && options.nlu !== false ? lazyUnderstanding(options.bot, options.assetsUrl ?? new URL('.', import.meta.url).href) : undefined;
   const conversation = createConversation({
     bot: options.bot,
+    ...(understanding && { understanding }),
     strings,
     ...(options.greeting !== undefined && { greeting: options.greeting }),
     maxMessageLength: options.maxMessageLength ?? defaults.maxMessageLength,
@@ -85,8 +90,10 @@ export function mountInShadow(
     title: options.title,
     avatar: options.avatar,
     isOpen,
-    renderMarkdown: createMarkdownRenderer(window),
+    markdown: createMarkdownRenderer(window),
+    warmUp: () => conversation.warmUp(),
     open() {
+      conversation.warmUp();
       if (isOpen.peek()) return;
       isOpen.value = true;
       events.emit('open', undefined);
@@ -102,6 +109,11 @@ export function mountInShadow(
   shadow.append(container);
   render(<App model={model} focusLauncher={focusLauncher} />, container);
   void conversation.start();
+  // Most visitors never chat: the model loads when the browser is idle, or only on interest.
+  let idleHandle: number | undefined;
+  if ((options.load ?? defaults.load) === 'idle') {
+    idleHandle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => conversation.warmUp(), { timeout: 5000 }) : Number(setTimeout(() => conversation.warmUp(), 2000));
+  }
 
   return {
     conversation,
@@ -113,8 +125,11 @@ export function mountInShadow(
     },
     reset: () => conversation.reset(),
     destroy() {
+      if (idleHandle !== undefined && typeof cancelIdleCallback === 'function') cancelIdleCallback(idleHandle);
+      else if (idleHandle !== undefined) clearTimeout(idleHandle);
       render(null, container);
       conversation.dispose();
+      understanding?.dispose();
       events.clear();
       host.remove();
     },
@@ -124,6 +139,17 @@ export function mountInShadow(
       }
       return conversation.on(event as keyof ConversationEvents, listener as (payload: unknown) => void);
     },
+  };
+}
+
+/** The NLU client is its own chunk, fetched with the worker when the model starts loading, not before. */
+function lazyUnderstanding(bot: string, assetsUrl: string): Understanding & { dispose(): void } {
+  let client: Promise<Understanding & { dispose(): void }> | undefined;
+  const get = () => (client ??= import('./understanding').then((module) => module.createWorkerUnderstanding(botFileUrl(bot, location.href), assetsUrl)));
+  return {
+    load: async () => (await get()).load(),
+    parse: async (text) => (await get()).parse(text),
+    dispose: () => void client?.then((loaded) => loaded.dispose()),
   };
 }
 

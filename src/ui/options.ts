@@ -27,4 +27,14 @@ export interface WidgetOptions {
   open?: boolean;
   /** Pause, with the typing indicator, before each bot reply. */
   replyDelayMs?: number;
+  /**
+   * When the language model (runtime + model bytes) loads: when the browser is idle after the widget
+   * mounts ('idle', default), or when the visitor shows interest: pointer over or focus on the
+   * launcher, or the panel opened ('interaction').
+   */
+  load?: LoadPolicy;
+  /** Folder serving parley-nlu-worker.js and ort/ (default: the folder of the widget's own script). */
+  assetsUrl?: string;
+  /** false: never load the language model (buttons-only). */
+  nlu?: boolean;
 }

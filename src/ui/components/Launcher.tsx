@@ -13,6 +13,8 @@ export function Launcher({ model, buttonRef }: { model: WidgetModel; buttonRef: 
       aria-expanded={isOpen.value}
       aria-controls="parley-panel"
       onClick={() => (isOpen.value ? model.close() : model.open())}
+      onPointerEnter={model.warmUp}
+      onFocus={model.warmUp}
     >
       <Icon name={isOpen.value ? 'close' : 'chat'} />
     </button>

@@ -1,5 +1,6 @@
 import type { ChatMessage } from '../../conversation';
 import type { WidgetModel } from '../model';
+import { BotText } from './BotText';
 import { Icon } from './Icon';
 
 export function Message({ model, message, botName }: { model: WidgetModel; message: ChatMessage; botName: string }) {
@@ -16,7 +17,7 @@ export function Message({ model, message, botName }: { model: WidgetModel; messa
   return (
     <div class="message message--bot">
       <span class="visually-hidden">{botName}: </span>
-      <div class="bubble" dangerouslySetInnerHTML={{ __html: model.renderMarkdown(message.text) }} />
+      <BotText markdown={message.text} renderer={model.markdown} />
       <div class="feedback">
         <button
           type="button"

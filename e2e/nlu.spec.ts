@@ -1,0 +1,50 @@
+import { expect, test } from '@playwright/test';
+import { composer, openChat, transcript, watchForErrors } from './helpers';
+
+test('understands free text on the device: a misspelt question gets the right answer', async ({ page }) => {
+  const errors = watchForErrors(page);
+  const understood: string[] = [];
+  await page.exposeFunction('recordIntent', (name: string) => understood.push(name));
+  await page.goto('/e2e/plain.html');
+  await page.evaluate(() => window.parley!.on('understood', ({ result }) => void (window as unknown as { recordIntent(n: string): void }).recordIntent(result.intent.name)));
+  await openChat(page);
+  await composer(page).fill('wher is my pakage, order A12345??');
+  await composer(page).press('Enter');
+  await expect(transcript(page).getByText('Orders ship within 2 business days', { exact: false })).toBeVisible({ timeout: 20_000 });
+  expect(understood).toEqual(['order_status']);
+
+  await composer(page).fill('i forgot my pasword');
+  await composer(page).press('Enter');
+  await expect(transcript(page).getByText('Forgot password?', { exact: false })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('loads nothing of the language model before the visitor shows interest (load on interaction)', async ({ page }) => {
+  const nluRequests: string[] = [];
+  page.on('request', (request) => {
+    if (/parley-nlu-worker|ort-wasm|model\.onnx|parley-understanding/.test(request.url())) nluRequests.push(new URL(request.url()).pathname);
+  });
+  await page.goto('/e2e/interaction.html');
+  await page.waitForTimeout(1000);
+  expect(nluRequests).toEqual([]);
+  await page.getByRole('button', { name: 'Ouvrir la discussion' }).hover();
+  const expected = ['/parley-understanding.js', '/parley-nlu-worker.js', '/ort/ort-wasm-simd-threaded.wasm', '/models/acme/model.onnx'];
+  await expect.poll(() => expected.filter((path) => !nluRequests.includes(path)), { timeout: 15_000 }).toEqual([]);
+});
+
+test('when the model cannot load, typed messages get the menu and say so', async ({ page }) => {
+  const consoleErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  await page.goto('/e2e/missing-model.html');
+  await openChat(page);
+  await composer(page).fill('wheres my parcel');
+  await composer(page).press('Enter');
+  await expect(transcript(page).getByText('Sorry, I can’t understand typed messages right now', { exact: false })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole('group', { name: 'Suggested replies' }).getByRole('button')).toHaveCount(6);
+  // The buttons still work.
+  await page.getByRole('button', { name: 'Opening hours' }).click();
+  await expect(transcript(page).getByText('Monday to Friday', { exact: false })).toBeVisible();
+  expect(consoleErrors.some((e) => e.includes('language model could not load'))).toBe(true);
+});

@@ -1,0 +1,131 @@
+/**
+ * The bot definition authors write (YAML, or JSON): its schema, and loading with problems reported by
+ * file, line and path (`bots/acme.yaml:12: intents.greet.examples[3]: ...`). Examples carry inline
+ * entity markup: `where is [A12345](order_id)`, `[pro](plan){"value": "pro plan"}`.
+ */
+import * as v from 'valibot';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { MenuBotSchema } from './menu-bot';
+
+const BUILTINS = ['date', 'time', 'number', 'amount', 'email', 'phone', 'url'] as const;
+const NAME = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and "_", starting with a letter'));
+
+const EntitySchema = v.pipe(
+  v.strictObject({
+    regex: v.optional(v.string()),
+    flags: v.optional(v.pipe(v.string(), v.regex(/^[imsuv]*$/, 'only the flags i, m, s, u and v'))),
+    lookup: v.optional(
+      v.array(v.strictObject({ value: v.pipe(v.string(), v.minLength(1)), synonyms: v.optional(v.array(v.pipe(v.string(), v.minLength(1)))) })),
+    ),
+    builtin: v.optional(v.picklist(BUILTINS, `one of ${BUILTINS.join(', ')}`)),
+  }),
+  v.check((entity) => [entity.regex, entity.lookup, entity.builtin].filter((x) => x !== undefined).length <= 1, 'an entity has at most one of regex, lookup or builtin'),
+);
+
+export const BotDefinitionSchema = v.strictObject({
+  name: v.pipe(v.string(), v.minLength(1, 'must not be empty')),
+  language: v.optional(v.string()),
+  greeting: v.optional(v.string()),
+  intents: v.pipe(
+    v.record(NAME, v.strictObject({ examples: v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty'))), v.minLength(1, 'needs examples')) })),
+    v.check((intents) => Object.keys(intents).length >= 2, 'a bot needs at least two intents'),
+  ),
+  entities: v.optional(v.record(NAME, v.nullable(EntitySchema))),
+  menu: v.optional(MenuBotSchema.entries.menu),
+});
+
+export type BotDefinition = v.InferOutput<typeof BotDefinitionSchema>;
+
+export interface Problem {
+  file: string;
+  line: number;
+  path: string;
+  message: string;
+}
+
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}: ${problem.path || '(root)'}: ${problem.message}`;
+}
+
+export type LoadResult = { ok: true; definition: BotDefinition; problems: Problem[] } | { ok: false; problems: Problem[] };
+
+/** Parses and validates a definition's text; `file` only labels the problems. */
+export function loadDefinition(source: string, file: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  if (document.errors.length > 0) {
+    return { ok: false, problems: document.errors.map((error) => ({ file, line: lineOf(error.pos[0]), path: '', message: error.message.split('\n')[0]! })) };
+  }
+  const result = v.safeParse(BotDefinitionSchema, document.toJS());
+  if (!result.success) {
+    return {
+      ok: false,
+      problems: result.issues.map((issue) => {
+        const keys = (issue.path ?? []).map((item) => item.key as string | number);
+        return { file, line: lineOf(nodeAt(document.contents, keys)?.range?.[0]), path: formatPath(keys), message: issue.message };
+      }),
+    };
+  }
+  const problems: Problem[] = [];
+  const definition = result.output;
+  for (const [intent, { examples }] of Object.entries(definition.intents)) {
+    examples.forEach((example, index) => {
+      const parsed = parseExample(example);
+      const keys = ['intents', intent, 'examples', index];
+      const at = { file, line: lineOf(nodeAt(document.contents, keys)?.range?.[0]), path: formatPath(keys) };
+      if (!parsed.ok) problems.push({ ...at, message: parsed.problem });
+    });
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, definition, problems };
+}
+
+function nodeAt(node: unknown, keys: ReadonlyArray<string | number>): YamlNode | undefined {
+  let current = node;
+  for (const key of keys) {
+    if (isMap(current)) current = current.get(key, true);
+    else if (isSeq(current)) current = current.get(key as number, true);
+    else return current as YamlNode | undefined;
+  }
+  return current as YamlNode | undefined;
+}
+
+function formatPath(keys: ReadonlyArray<string | number>): string {
+  return keys.map((key) => (typeof key === 'number' ? `[${key}]` : `.${key}`)).join('').replace(/^\./, '');
+}
+
+export interface MarkedExample {
+  text: string;
+  entities: Array<{ entity: string; start: number; end: number; value: string; canonical?: string }>;
+}
+
+const MARKUP = /\[([^\]]+)\]\(([A-Za-z][\w-]*)\)(\{[^}]*\})?/g;
+
+/** `where is [A12345](order_id)` -> text "where is A12345" with an order_id span. */
+export function parseExample(example: string): { ok: true; example: MarkedExample } | { ok: false; problem: string } {
+  let text = '';
+  let last = 0;
+  const entities: MarkedExample['entities'] = [];
+  for (const match of example.matchAll(MARKUP)) {
+    text += example.slice(last, match.index);
+    const [, value, entity, json] = match as unknown as [string, string, string, string | undefined];
+    let canonical: string | undefined;
+    if (json) {
+      try {
+        const options = JSON.parse(json) as { value?: unknown };
+        if (typeof options.value !== 'string') return { ok: false, problem: `${json} must be {"value": "..."}` };
+        canonical = options.value;
+      } catch {
+        return { ok: false, problem: `${json} is not valid JSON` };
+      }
+    }
+    entities.push({ entity, start: text.length, end: text.length + value.length, value, ...(canonical !== undefined && { canonical }) });
+    text += value;
+    last = match.index + match[0].length;
+  }
+  text += example.slice(last);
+  if (/\[[^\]]*\]\([^)]*$|\]\(/.test(example.slice(last)) || /\[[^\]]+\]\(\s*\)/.test(example)) {
+    return { ok: false, problem: `entity markup is not closed or has no entity name: write [text](entity)` };
+  }
+  return { ok: true, example: { text, entities } };
+}

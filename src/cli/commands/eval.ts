@@ -1,0 +1,57 @@
+/** `parley eval`: train on a JSON Lines data set, test on another, print and write the figures. */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { EvalRunReport } from '../../train/eval-run';
+import { createProgressPrinter } from '../progress';
+import { loadTrainer } from '../trainer-modules';
+
+export function registerEval(program: Command): void {
+  program
+    .command('eval')
+    .description('train on a JSON Lines data set ({"text","intent","entities"} per line) and evaluate on a test set')
+    .requiredOption('--train <file>', 'training examples (.jsonl)')
+    .requiredOption('--test <file>', 'test examples (.jsonl)')
+    .option('--valid <file>', 'validation examples (.jsonl); without it, a stratified 10% of --train')
+    .option('--out <file>', 'write the report as JSON')
+    .option('--report <file>', 'write the report as an HTML page (confusion heat map, confidence histogram)')
+    .option('--epochs <n>', 'most epochs to train', (value) => Number.parseInt(value, 10))
+    .option('--seed <n>', 'random seed', (value) => Number.parseInt(value, 10))
+    .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number }) => {
+      const { runEvaluation, readJsonLines, renderHtmlReport, loadWordVectors } = await loadTrainer();
+      const train = readJsonLines(options.train);
+      const test = readJsonLines(options.test);
+      const valid = options.valid ? readJsonLines(options.valid) : undefined;
+      console.error(`${train.length} training and ${test.length} test examples; loading word vectors...`);
+      const report = await runEvaluation({
+        train,
+        test,
+        ...(valid && { valid }),
+        wordVectors: loadWordVectors(),
+        ...(options.epochs !== undefined && { maxEpochs: options.epochs }),
+        ...(options.seed !== undefined && { seed: options.seed }),
+        onProgress: createProgressPrinter(),
+      });
+      printReport(report);
+      if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+      if (options.report) writeFileSync(options.report, renderHtmlReport(`Parley evaluation: ${options.test}`, report));
+    });
+}
+
+export function printReport(report: EvalRunReport): void {
+  const pct = (value: number | undefined) => (value === undefined ? '–' : `${(value * 100).toFixed(2)}%`);
+  const rows: Array<[string, string]> = [
+    ['intent_accuracy', pct(report.intent_accuracy)],
+    ['in_scope_accuracy', pct(report.in_scope_accuracy)],
+    ['oos_recall', pct(report.oos_recall)],
+    ['intent_macro_f1', pct(report.intent_macro_f1)],
+    ['entity_micro_f1', pct(report.entity_micro_f1)],
+    ['train_seconds', String(report.train_seconds)],
+    ['model_bytes', String(report.model_bytes)],
+    ['parse_ms_p50', String(report.parse_ms_p50)],
+    ['parse_ms_p95', String(report.parse_ms_p95)],
+  ];
+  console.log(rows.map(([k, v]) => `${k.padEnd(20)} ${v}`).join('\n'));
+  const worst = [...report.per_intent].sort((a, b) => a.f1 - b.f1).slice(0, 5);
+  console.log(`\nweakest intents:\n${worst.map((r) => `  ${r.intent.padEnd(28)} F1 ${pct(r.f1)}  (support ${r.support})`).join('\n')}`);
+  console.log(`most confused:\n${report.confusions.slice(0, 5).map((c) => `  ${c.expected} -> ${c.predicted}: ${c.count}`).join('\n') || '  none'}`);
+}

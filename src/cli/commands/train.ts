@@ -1,0 +1,54 @@
+/** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
+import type { Command } from 'commander';
+import { createProgressPrinter } from '../progress';
+import { loadTrainer } from '../trainer-modules';
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .argument('<bot>', 'bot definition (.yaml or .json), or a folder holding bot.yaml')
+    .description('train the bot’s language model and write its bundle (bot.json + model.onnx)')
+    .option('--out <dir>', 'bundle folder (default: models/<bot name>/)')
+    .option('--seed <n>', 'random seed', (value) => Number.parseInt(value, 10))
+    .option('--if-changed', 'do nothing when the bundle is already built from this definition')
+    .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean }) => {
+      const trainer = await loadTrainer();
+      let definitionFile: string;
+      let sha256: string;
+      try {
+        definitionFile = trainer.resolveDefinitionFile(bot);
+        sha256 = trainer.readDefinition(definitionFile).sha256;
+      } catch (error) {
+        if (error instanceof trainer.DefinitionError) {
+          console.error(`The bot definition has problems:\n${error.message}`);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      }
+      const dir = options.out ?? trainer.defaultBundleDir(definitionFile);
+      if (options.ifChanged && trainer.bundleIsCurrent(dir, sha256)) {
+        console.log(`${dir} is up to date with ${definitionFile}`);
+        return;
+      }
+      console.error(`Training ${definitionFile} (loading word vectors...)`);
+      const summary = await trainer.trainBot({
+        definitionFile,
+        outDir: dir,
+        wordVectors: trainer.loadWordVectors(),
+        ...(options.seed !== undefined && { seed: options.seed }),
+        onProgress: createProgressPrinter(),
+      });
+      console.log(
+        [
+          `bot                ${summary.name}`,
+          `intents            ${summary.intents}`,
+          `examples           ${summary.examples}`,
+          `valid accuracy     ${(summary.validAccuracy * 100).toFixed(2)}%`,
+          `model bytes        ${summary.modelBytes}`,
+          `seconds            ${summary.seconds.toFixed(1)}`,
+          `bundle             ${summary.dir}/`,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,25 @@
+/** Training progress on the terminal: one redrawn line on a TTY, one line per epoch elsewhere (CI logs). */
+import type { TrainProgress } from '../train/trainer';
+
+export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (progress: TrainProgress) => void {
+  const started = Date.now();
+  const interactive = stream.isTTY === true;
+  return (p) => {
+    const done = (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.maxEpochs;
+    const elapsed = (Date.now() - started) / 1000;
+    const left = done > 0 ? elapsed / done - elapsed : 0;
+    const width = 20;
+    const filled = Math.round((p.step / p.stepsPerEpoch) * width);
+    const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
+    const valid = p.validAccuracy === undefined ? '' : `  valid acc ${(p.validAccuracy * 100).toFixed(2)}%`;
+    const line = `epoch ${p.epoch}/${p.maxEpochs} [${bar}] step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}${valid}  at most ~${formatDuration(left)} left`;
+    if (interactive) stream.write(`\r\x1b[2K${line}${p.validAccuracy === undefined ? '' : '\n'}`);
+    else if (p.validAccuracy !== undefined) stream.write(`${line}\n`);
+  };
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}

@@ -1,0 +1,26 @@
+/** Writes a bot bundle: `bot.json` (menu, NLU bundle, rule extractors) and `model.onnx`, next to each other. */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MenuBot } from '../bot/menu-bot';
+import type { NluBundle } from '../nlu/bundle';
+import type { ExtractorsDefinition } from '../nlu/extractors';
+
+export interface BotBundleFile extends Partial<MenuBot> {
+  name: string;
+  nlu: NluBundle;
+  extractors: ExtractorsDefinition;
+  /** What the bundle was built from, to rebuild only when it changed. */
+  source: { sha256: string; parleyVersion: string };
+}
+
+/** Writes both files through temporary names, so a failed write never leaves half a bundle. */
+export function writeBundle(dir: string, bot: BotBundleFile, model: Uint8Array): { botJson: string; modelFile: string } {
+  mkdirSync(dir, { recursive: true });
+  const modelFile = join(dir, bot.nlu.model.file);
+  const botJson = join(dir, 'bot.json');
+  writeFileSync(`${modelFile}.tmp`, model);
+  writeFileSync(`${botJson}.tmp`, `${JSON.stringify(bot)}\n`);
+  renameSync(`${modelFile}.tmp`, modelFile);
+  renameSync(`${botJson}.tmp`, botJson);
+  return { botJson, modelFile };
+}

@@ -1,0 +1,64 @@
+/**
+ * One evaluation run, as `parley eval` and the benchmark do it: train on a data set, compile to the
+ * int8 ONNX bundle, then parse every test example with the runtime's parser (onnxruntime-web WASM in
+ * Node, one thread) and score it.
+ */
+import type { ExtractionContext } from '../nlu/extractors';
+import { compileNlu } from './compile';
+import { evaluatePredictions, type EvaluationReport, type ParsedExample } from './evaluate';
+import type { Example } from './examples';
+import { percentile } from './latency';
+import { createNodeParser, type NodeRuntime } from './runtime-node';
+import { trainModel, type TrainOptions } from './trainer';
+
+export interface EvalRunReport extends EvaluationReport {
+  train_seconds: number;
+  model_bytes: number;
+  bundle_bytes: number;
+  parse_ms_p50: number;
+  parse_ms_p95: number;
+  threshold: number;
+  temperature: number;
+  epochs: number;
+  runtime: NodeRuntime;
+}
+
+export async function runEvaluation(options: TrainOptions & { test: readonly Example[]; runtime?: NodeRuntime; warmup?: number }): Promise<EvalRunReport> {
+  const trained = await trainModel(options);
+  const { bundle, model } = compileNlu(trained);
+  const runtime = options.runtime ?? 'web-wasm';
+  const parser = await createNodeParser(bundle, model, runtime);
+  const context: ExtractionContext = { now: new Date(), timeZone: 'UTC', locale: 'en' };
+
+  // onnxruntime-web needs many runs before its timings settle (see NLU facts).
+  const warmup = options.warmup ?? 200;
+  for (let i = 0; i < warmup; i++) await parser.parse(options.test[i % options.test.length]!.text, context);
+
+  const predictions: ParsedExample[] = [];
+  const latencies: number[] = [];
+  for (const example of options.test) {
+    const started = performance.now();
+    const result = await parser.parse(example.text, context);
+    latencies.push(performance.now() - started);
+    const top = result.ranking[0];
+    const isOutOfScope = result.intent.name === 'out_of_scope';
+    predictions.push({
+      intent: isOutOfScope ? (trained.outOfScopeLabel ?? 'out_of_scope') : result.intent.name,
+      confidence: top?.confidence ?? 0,
+      entities: result.entities.filter((e) => e.extractor === 'model'),
+    });
+  }
+  const evaluation = evaluatePredictions(options.test, predictions, trained.outOfScopeLabel);
+  return {
+    ...evaluation,
+    train_seconds: Number(trained.trainSeconds.toFixed(1)),
+    model_bytes: model.byteLength,
+    bundle_bytes: model.byteLength + Buffer.byteLength(JSON.stringify(bundle)),
+    parse_ms_p50: Number(percentile(latencies, 50).toFixed(3)),
+    parse_ms_p95: Number(percentile(latencies, 95).toFixed(3)),
+    threshold: trained.threshold,
+    temperature: Number(trained.temperature.toFixed(3)),
+    epochs: trained.history.length,
+    runtime,
+  };
+}

@@ -1,0 +1,86 @@
+/** `parley eval --report report.html`: the evaluation as a page a person can open (no scripts, no network). */
+import type { EvalRunReport } from './eval-run';
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const pct = (value: number | undefined) => (value === undefined ? '–' : `${(value * 100).toFixed(2)}%`);
+
+export function renderHtmlReport(title: string, report: EvalRunReport): string {
+  const figures: Array<[string, string]> = [
+    ['intent accuracy', pct(report.intent_accuracy)],
+    ['in-scope accuracy', pct(report.in_scope_accuracy)],
+    ['out-of-scope recall', pct(report.oos_recall)],
+    ['intent macro F1', pct(report.intent_macro_f1)],
+    ['entity micro F1', pct(report.entity_micro_f1)],
+    ['train time', `${report.train_seconds} s`],
+    ['model size', `${(report.model_bytes / 1024 / 1024).toFixed(2)} MB`],
+    ['parse p50 / p95', `${report.parse_ms_p50} / ${report.parse_ms_p95} ms`],
+  ];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111827}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #e5e7eb;text-align:left}
+.figures td:first-child{color:#4b5563}.matrix td{width:18px;height:18px;padding:0;border:1px solid #fff;text-align:center;font-size:10px}
+.matrix th{font-weight:normal;font-size:11px;white-space:nowrap}.matrix th.col{writing-mode:vertical-rl;transform:rotate(180deg);height:140px}
+</style></head><body>
+<h1>${escape(title)}</h1>
+<table class="figures">${figures.map(([k, v]) => `<tr><td>${k}</td><td><strong>${v}</strong></td></tr>`).join('')}</table>
+<h2>Confusion matrix (the ${Math.min(25, report.per_intent.length)} intents with the most errors; rows: expected, columns: predicted)</h2>
+${confusionMatrix(report)}
+<h2>Confidence of the top intent</h2>
+${histogram(report)}
+<h2>Most confused pairs</h2>
+<table><tr><th>expected</th><th>predicted</th><th>count</th></tr>${report.confusions.map((c) => `<tr><td>${escape(c.expected)}</td><td>${escape(c.predicted)}</td><td>${c.count}</td></tr>`).join('')}</table>
+<h2>Per intent</h2>
+<table><tr><th>intent</th><th>support</th><th>precision</th><th>recall</th><th>F1</th></tr>
+${[...report.per_intent].sort((a, b) => a.f1 - b.f1).map((r) => `<tr><td>${escape(r.intent)}</td><td>${r.support}</td><td>${pct(r.precision)}</td><td>${pct(r.recall)}</td><td>${pct(r.f1)}</td></tr>`).join('')}</table>
+</body></html>
+`;
+}
+
+function confusionMatrix(report: EvalRunReport): string {
+  const errors = new Map<string, number>();
+  for (const c of report.confusions) {
+    errors.set(c.expected, (errors.get(c.expected) ?? 0) + c.count);
+    errors.set(c.predicted, (errors.get(c.predicted) ?? 0) + c.count);
+  }
+  const intents = [...errors.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([name]) => name).sort();
+  if (intents.length === 0) return '<p>No errors.</p>';
+  const count = new Map(report.confusions.map((c) => [`${c.expected}\u0000${c.predicted}`, c.count]));
+  const max = Math.max(...report.confusions.map((c) => c.count), 1);
+  const head = `<tr><th></th>${intents.map((i) => `<th class="col">${escape(i)}</th>`).join('')}</tr>`;
+  const rows = intents.map((expected) => {
+    const cells = intents.map((predicted) => {
+      const n = expected === predicted ? 0 : (count.get(`${expected}\u0000${predicted}`) ?? 0);
+      const alpha = n / max;
+      return `<td title="${escape(expected)} → ${escape(predicted)}: ${n}" style="background:rgba(220,38,38,${alpha.toFixed(2)})">${n || ''}</td>`;
+    });
+    return `<tr><th>${escape(expected)}</th>${cells.join('')}</tr>`;
+  });
+  return `<table class="matrix">${head}${rows.join('')}</table>`;
+}
+
+function histogram(report: EvalRunReport): string {
+  const bins = 20;
+  const right = new Array<number>(bins).fill(0);
+  const wrong = new Array<number>(bins).fill(0);
+  for (const { confidence, correct } of report.confidences) {
+    const bin = Math.min(bins - 1, Math.floor(confidence * bins));
+    (correct ? right : wrong)[bin]!++;
+  }
+  const max = Math.max(...right.map((r, i) => r + wrong[i]!), 1);
+  const barWidth = 28;
+  const height = 160;
+  const bars = right
+    .map((r, i) => {
+      const rh = (r / max) * height;
+      const wh = (wrong[i]! / max) * height;
+      const x = i * barWidth + 30;
+      return `<rect x="${x}" y="${height - rh}" width="${barWidth - 4}" height="${rh}" fill="#16a34a"><title>${(i / bins).toFixed(2)}–${((i + 1) / bins).toFixed(2)}: ${r} right</title></rect>` +
+        `<rect x="${x}" y="${height - rh - wh}" width="${barWidth - 4}" height="${wh}" fill="#dc2626"><title>${wrong[i]} wrong</title></rect>`;
+    })
+    .join('');
+  return `<svg width="${bins * barWidth + 40}" height="${height + 30}" role="img" aria-label="Histogram of confidences: green right, red wrong">${bars}
+<text x="30" y="${height + 20}" font-size="11">0</text><text x="${bins * barWidth + 10}" y="${height + 20}" font-size="11">1</text></svg>
+<p>Green: right; red: wrong.</p>`;
+}
