@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createExtractors, extractEntities, extractorDefaults } from './index';
 import { aContext, found } from './testing';
 
@@ -133,5 +133,17 @@ describe('createExtractors', () => {
     const bundle = JSON.parse('{"builtins": ["dates", "weather"]}') as Parameters<typeof createExtractors>[0];
     expect(() => createExtractors(bundle)).toThrow('Unknown built-in extractor "weather"; use any of dates, numbers, amounts, emails, phones, urls.');
     expect(() => createExtractors({ regex: [{ entity: 'order_id', pattern: '(' }] })).toThrow(/Regex entity "order_id"/);
+  });
+});
+
+describe('a failing extractor', () => {
+  it('costs the message only its own entities', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const broken = { name: 'broken', extract: () => { throw new Error('library bug'); } };
+    const emails = createExtractors({ builtins: ['emails'] });
+    const entities = extractEntities('mail jane@example.com', [broken, ...emails], { now: new Date(0), timeZone: 'UTC', locale: 'en' });
+    expect(entities.map((e) => e.entity)).toEqual(['email']);
+    expect(log).toHaveBeenCalledOnce();
+    log.mockRestore();
   });
 });

@@ -62,7 +62,19 @@ export function createExtractors(definition: ExtractorsDefinition = {}): Extract
   return extractors;
 }
 
-/** Runs every extractor on `text` and merges their entities into one list, sorted by start. */
+/**
+ * Runs every extractor on `text` and merges their entities into one list, sorted by start. One
+ * extractor failing (a library bug on odd input) costs the message only that extractor's entities.
+ */
 export function extractEntities(text: string, extractors: readonly Extractor[], context: ExtractionContext): ExtractedEntity[] {
-  return mergeEntities(extractors.map((extractor) => extractor.extract(text, context)));
+  return mergeEntities(
+    extractors.map((extractor) => {
+      try {
+        return extractor.extract(text, context);
+      } catch (error) {
+        console.error(`[parley] the ${extractor.name} extractor failed on a message; its entities are skipped.`, error);
+        return [];
+      }
+    }),
+  );
 }

@@ -73,8 +73,9 @@ function argmax(values: Float32Array): number {
 
 describe('exportOnnx: the model file', () => {
   const weights = randomWeights(SMALL_CONFIG, 1);
-  const float = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: false }));
-  const int8 = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: true }));
+  // Unfolded, so every spec weight is in the file under its own name.
+  const float = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: false, foldTokenEmbeddings: false }));
+  const int8 = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: true, foldTokenEmbeddings: false }));
 
   it('is IR 8, opset 17, with the spec inputs and outputs and a symbolic batch', () => {
     const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = SMALL_CONFIG;
@@ -217,5 +218,19 @@ describe('exportOnnx int8', () => {
     expect(agree / count).toBeGreaterThanOrEqual(0.99);
     expect(intentDiff).toBeLessThan(0.1);
     expect(entityDiff).toBeLessThan(0.1);
+  });
+});
+
+describe('folded token embeddings', () => {
+  it('compute the same logits as the unfolded graph, in a smaller file', async () => {
+    const config = EMBEDDING_HEAVY_CONFIG;
+    const weights = randomWeights(config, 21);
+    const inputs = randomBatch(config, 4, 22);
+    const folded = exportOnnx(config, weights, { quantize: false });
+    const unfolded = exportOnnx(config, weights, { quantize: false, foldTokenEmbeddings: false });
+    expect(folded.byteLength).toBeLessThan(unfolded.byteLength);
+    const [a, b] = [await run(await session(folded), config, inputs), await run(await session(unfolded), config, inputs)];
+    expect(maxAbsDiff(a.intentLogits, b.intentLogits)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(a.entityLogits, b.entityLogits)).toBeLessThan(1e-4);
   });
 });

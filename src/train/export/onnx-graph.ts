@@ -10,7 +10,31 @@ import { weightOps } from './onnx-weights';
 export interface ExportOptions {
   /** int8 matrices and lookup tables (3-4x smaller when the tables dominate); float32 otherwise. */
   quantize: boolean;
+  /**
+   * Store `pretrained @ pretrained_proj + vocab` as one token table (default true): the same
+   * arithmetic, one lookup instead of a lookup, a matmul and another lookup, and no [vocab x 100]
+   * table in the file.
+   */
+  foldTokenEmbeddings?: boolean;
 }
+
+/** `pretrained[v] @ pretrained_proj + vocab[v]` for every token id v: [vocabSize, width]. */
+export function foldTokenEmbeddings(config: ModelConfig, weights: Weights): Float32Array {
+  const { vocabSize: V, pretrainedDim: P, width: W } = config;
+  const pretrained = weights['embed.pretrained']!;
+  const projection = weights['embed.pretrained_proj']!;
+  const folded = Float32Array.from(weights['embed.vocab']!);
+  for (let v = 0; v < V; v++) {
+    for (let p = 0; p < P; p++) {
+      const value = pretrained[v * P + p]!;
+      if (value === 0) continue;
+      for (let c = 0; c < W; c++) folded[v * W + c]! += value * projection[p * W + c]!;
+    }
+  }
+  return folded;
+}
+
+export const FOLDED_TOKEN_TABLE = 'embed.token';
 
 /** Written to the model's metadata as `parley.model_spec`; bump when model-spec.ts changes. */
 export const MODEL_SPEC_VERSION = '1';
@@ -19,7 +43,10 @@ export const BATCH_DIM = 'batch';
 export function exportOnnx(config: ModelConfig, weights: Weights, options: ExportOptions): Uint8Array {
   checkWeights(config, weights);
   const g = new GraphBuilder();
-  const w = weightOps(g, config, weights, options.quantize);
+  const fold = options.foldTokenEmbeddings ?? true;
+  const w = fold
+    ? weightOps(g, config, { ...weights, [FOLDED_TOKEN_TABLE]: foldTokenEmbeddings(config, weights) }, options.quantize, [[FOLDED_TOKEN_TABLE, [config.vocabSize, config.width]]])
+    : weightOps(g, config, weights, options.quantize);
   const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, width: W, heads: H } = config;
   const D = W / H;
   const B = BATCH_DIM;
@@ -43,7 +70,7 @@ export function exportOnnx(config: ModelConfig, weights: Weights, options: Expor
   const mergeHeads = (value: string) => g.node('Reshape', [g.node('Transpose', [value], { perm: [0, 2, 1, 3] }), g.int64s([-1, T, W])]);
 
   // Embedding: [B, T, W].
-  let x = add(w.matMul(w.lookup('embed.pretrained', tokens), 'embed.pretrained_proj'), w.lookup('embed.vocab', tokens));
+  let x = fold ? w.lookup(FOLDED_TOKEN_TABLE, tokens) : add(w.matMul(w.lookup('embed.pretrained', tokens), 'embed.pretrained_proj'), w.lookup('embed.vocab', tokens));
   x = add(x, sum(w.lookup('embed.ngram', ngrams), 2, false));
   x = add(x, w.tensor('embed.position'));
   x = layerNorm(x, 'embed.norm');

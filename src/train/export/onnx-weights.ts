@@ -21,8 +21,9 @@ export interface WeightOps {
   lookup(name: string, ids: string): string;
 }
 
-export function weightOps(graph: GraphBuilder, config: ModelConfig, weights: Weights, quantize: boolean): WeightOps {
-  const shapes = new Map(weightShapes(config));
+/** `derived`: weights computed at export that are not in the spec (e.g. the folded token table). */
+export function weightOps(graph: GraphBuilder, config: ModelConfig, weights: Weights, quantize: boolean, derived: Array<[string, number[]]> = []): WeightOps {
+  const shapes = new Map([...weightShapes(config), ...derived]);
   const shapeOf = (name: string): number[] => {
     const shape = shapes.get(name);
     const values = weights[name];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random';
 import { normal } from './fixtures';
-import { quantizePerColumn, quantizePerRow } from './quantize';
+import { MATMUL_WEIGHT_LIMIT, quantizePerColumn, quantizePerRow } from './quantize';
 
 const rows = 9;
 const cols = 7;
@@ -13,13 +13,13 @@ for (let i = 0; i < rows; i++) matrix[i * cols + 2] = 0; // and a zero column
 describe('quantizePerColumn', () => {
   const { values, scales } = quantizePerColumn(matrix, rows, cols);
 
-  it('uses one scale per column with the column maximum at +-127', () => {
+  it('uses one scale per column with the column maximum at the 7-bit limit (+-63)', () => {
     expect(scales).toHaveLength(cols);
     expect(scales[2]).toBe(0);
     for (let j = 0; j < cols; j++) {
       if (j === 2) continue;
       const column = Array.from({ length: rows }, (_, i) => values[i * cols + j]!);
-      expect(Math.max(...column.map(Math.abs))).toBe(127);
+      expect(Math.max(...column.map(Math.abs))).toBe(MATMUL_WEIGHT_LIMIT);
     }
   });
 
