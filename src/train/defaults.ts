@@ -23,6 +23,8 @@ export const trainDefaults = {
     sparseBuckets: 16384,
     sparseCharSizes: [3, 4, 5],
   },
+  /** Most bytes for the sparse path's int8 table; bots with many intents get fewer hash buckets. */
+  sparseTableBytes: 1.5 * 1024 * 1024,
   /** Share of training examples that get a copy with a typo. */
   typoRate: 0.3,
 } as const;

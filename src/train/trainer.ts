@@ -92,7 +92,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     options.wordVectors,
     options.generalWords ?? trainDefaults.generalWords,
   );
-  const featurizerConfig: FeaturizerConfig = { ...trainDefaults.featurizer, ...options.featurizer, vocabulary: vocabulary.words };
+  const featurizerConfig: FeaturizerConfig = {
+    ...trainDefaults.featurizer,
+    sparseBuckets: sparseBucketsFor(labels.length),
+    ...options.featurizer,
+    vocabulary: vocabulary.words,
+  };
   const featurizer = createFeaturizer(featurizerConfig);
   const modelConfig: ModelConfig = {
     ...trainDefaults.model,
@@ -210,6 +215,17 @@ function lengthBucketedBatches(data: EncodedExamples, maxTokens: number, batchSi
     for (let i = 0; i < slice.length; i += batchSize) batches.push(slice.slice(i, i + batchSize).map((item) => item.row));
   }
   return shuffle(batches, random);
+}
+
+/**
+ * The sparse path's table is [buckets x intents]: fewer buckets for bots with many intents keep it
+ * near trainDefaults.sparseTableBytes (int8), so the bundle stays small.
+ */
+export function sparseBucketsFor(intents: number): number {
+  const { featurizer, sparseTableBytes } = trainDefaults;
+  let buckets = featurizer.sparseBuckets;
+  while (buckets > 4096 && buckets * intents > sparseTableBytes) buckets /= 2;
+  return buckets;
 }
 
 function balancedClassWeights(intents: Int32Array, classes: number): Float32Array {

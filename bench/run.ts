@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: Parley and nlp.js in one process and one run, on CLINC150 and SNIPS from
+ * ../shared/datasets; one table, written to bench/results.json. Then the browser figures in headless
+ * Chromium (the real worker). Options: --quick (small subsets, to check the harness), --skip-browser,
+ * --dataset clinc150|snips.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runEvaluation, type EvalRunReport } from '../src/train/eval-run';
+import { evaluatePredictions } from '../src/train/evaluate';
+import { readJsonLines, type Example } from '../src/train/examples';
+import { percentile } from '../src/train/latency';
+import { loadWordVectors } from '../src/train/word-vectors';
+import { measureInBrowser, type BrowserFigures } from './browser';
+import { runNlpJs } from './nlpjs';
+
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, 'skip-browser': { type: 'boolean', default: false }, dataset: { type: 'string', multiple: true } },
+});
+const DATASETS_DIR = join('..', 'shared', 'datasets');
+const datasets = args.dataset ?? ['clinc150', 'snips'];
+
+interface Row {
+  dataset: string;
+  system: string;
+  intent_accuracy: number;
+  in_scope_accuracy?: number;
+  oos_recall?: number;
+  intent_macro_f1: number;
+  entity_micro_f1?: number | null;
+  train_seconds: number;
+  model_bytes: number;
+  parse_ms_p50: number;
+  parse_ms_p95: number;
+}
+
+function sample(examples: Example[], perIntent: number): Example[] {
+  const counts = new Map<string, number>();
+  return examples.filter((e) => {
+    const n = counts.get(e.intent) ?? 0;
+    counts.set(e.intent, n + 1);
+    return n < perIntent;
+  });
+}
+
+async function main() {
+  if (!existsSync(DATASETS_DIR)) throw new Error(`${DATASETS_DIR} not found: the benchmark reads the shared datasets next to the project`);
+  const wordVectors = loadWordVectors();
+  const rows: Row[] = [];
+  const parley: Record<string, EvalRunReport> = {};
+  for (const name of datasets) {
+    let train = readJsonLines(join(DATASETS_DIR, name, 'train.jsonl'));
+    let valid = readJsonLines(join(DATASETS_DIR, name, 'valid.jsonl'));
+    let test = readJsonLines(join(DATASETS_DIR, name, 'test.jsonl'));
+    if (args.quick) [train, valid, test] = [sample(train, 20), sample(valid, 5), sample(test, 10)];
+    const outOfScope = train.some((e) => e.intent === 'oos') ? 'oos' : null;
+    console.error(`\n${name}: ${train.length} train, ${valid.length} valid, ${test.length} test examples`);
+
+    const report = await runEvaluation({
+      train,
+      valid,
+      test,
+      wordVectors,
+      ...(args.quick && { maxEpochs: 2 }),
+      onProgress: (p) => {
+        if (p.validAccuracy !== undefined) console.error(`  parley epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, valid accuracy ${(p.validAccuracy * 100).toFixed(2)}%, ${p.secondsPerEpoch?.toFixed(0)} s`);
+      },
+    });
+    parley[name] = report;
+    rows.push({ dataset: name, system: 'Parley (int8 ONNX, onnxruntime-web WASM)', ...pick(report), entity_micro_f1: report.entity_micro_f1 });
+
+    console.error(`  nlp.js training...`);
+    const nlp = await runNlpJs([...train, ...valid], test, outOfScope);
+    const nlpReport = evaluatePredictions(test, nlp.predictions, outOfScope);
+    rows.push({
+      dataset: name,
+      system: 'nlp.js (node-nlp)',
+      ...pick(nlpReport),
+      // nlp.js learns no entities from examples: it has no slot filling to compare.
+      entity_micro_f1: test.some((e) => e.entities.length > 0) ? null : undefined,
+      train_seconds: Number(nlp.trainSeconds.toFixed(1)),
+      model_bytes: nlp.modelBytes,
+      parse_ms_p50: Number(percentile(nlp.latencies, 50).toFixed(3)),
+      parse_ms_p95: Number(percentile(nlp.latencies, 95).toFixed(3)),
+    });
+  }
+
+  let browser: BrowserFigures | { skipped: string } = { skipped: 'run without --skip-browser' };
+  if (!args['skip-browser']) {
+    if (existsSync('dist/parley-nlu-worker.js') && existsSync('models/acme/bot.json')) browser = await measureInBrowser();
+    else browser = { skipped: 'dist/ or models/acme/ missing: run npm run build and npm start (or npm test) first' };
+  }
+
+  printTable(rows);
+  console.log('\nIn headless Chromium (demo store page, acme bot, real worker):');
+  console.log(JSON.stringify(browser, null, 2));
+  const results = { date: new Date().toISOString(), quick: args.quick, machine: `${process.platform} ${process.arch}, node ${process.version}`, rows, browser, parley };
+  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nwritten: bench/results.json');
+}
+
+function pick(report: Partial<EvalRunReport> & Pick<EvalRunReport, 'intent_accuracy' | 'intent_macro_f1'>) {
+  return {
+    intent_accuracy: report.intent_accuracy,
+    ...(report.in_scope_accuracy !== undefined && { in_scope_accuracy: report.in_scope_accuracy }),
+    ...(report.oos_recall !== undefined && { oos_recall: report.oos_recall }),
+    intent_macro_f1: report.intent_macro_f1,
+    train_seconds: report.train_seconds ?? 0,
+    model_bytes: report.model_bytes ?? 0,
+    parse_ms_p50: report.parse_ms_p50 ?? 0,
+    parse_ms_p95: report.parse_ms_p95 ?? 0,
+  };
+}
+
+function printTable(rows: Row[]) {
+  const pct = (v: number | null | undefined) => (v === undefined ? '' : v === null ? 'n/a' : `${(v * 100).toFixed(2)}%`);
+  const header = ['dataset', 'system', 'intent acc', 'in-scope acc', 'oos recall', 'macro F1', 'entity F1', 'train s', 'model MB', 'p50 ms', 'p95 ms'];
+  const lines = rows.map((r) => [
+    r.dataset,
+    r.system,
+    pct(r.intent_accuracy),
+    pct(r.in_scope_accuracy),
+    pct(r.oos_recall),
+    pct(r.intent_macro_f1),
+    pct(r.entity_micro_f1),
+    String(r.train_seconds),
+    (r.model_bytes / 1024 / 1024).toFixed(2),
+    r.parse_ms_p50.toFixed(2),
+    r.parse_ms_p95.toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  console.log(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${lines.map(format).join('\n')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
