@@ -21,4 +21,12 @@ export default async function globalSetup(): Promise<void> {
     resolve: { alias: { parley: resolve('dist/lib/index.js') } },
     build: { outDir: resolve('e2e/spa/dist'), emptyOutDir: true },
   });
+  // The featurizer alone, bundled for the browser, to prove it computes what the trainer computed.
+  await build({
+    configFile: false,
+    logLevel: 'warn',
+    root: resolve('e2e/featurize'),
+    base: '/featurize/',
+    build: { outDir: resolve('e2e/featurize/dist'), emptyOutDir: true },
+  });
 }

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { OUT_OF_SCOPE } from '../nlu/parse';
 import { createFeaturizer } from '../nlu/featurize';
 import { createOrtRunner, type OrtApi } from '../nlu/model-runner';
 import { compileNlu } from './compile';
@@ -70,4 +72,24 @@ describe('trained model -> ONNX', async () => {
     const orderId = result.entities.find((e) => e.entity === 'order_id');
     expect(orderId).toMatchObject({ text: 'K31337', start: 18, end: 24, extractor: 'model' });
   });
+
+  it('answers any input, never crashes: empty, huge, emoji, right-to-left, zero-width, unknown scripts', async () => {
+    const { bundle, model } = compileNlu(trained);
+    const parser = await createNodeParser(bundle, model, 'web-wasm', {});
+    const context = { now: new Date('2026-03-02T10:00:00Z'), timeZone: 'Pacific/Auckland', locale: 'en-NZ' };
+    const odd = ['', '   ', 'x'.repeat(10_000), '😀😀😀', 'שלום עולם', 'مرحبا', '\u200b\u200d\u2060', 'ᚠᛇᚻ᛫ᛒᛦᚦ', '𓀀𓁐', '<script>alert(1)</script>', '\u0000\u0001'];
+    for (const text of odd) {
+      const result = await parser.parse(text, context);
+      expect(result.intent.name === OUT_OF_SCOPE || bundle.labels.includes(result.intent.name)).toBe(true);
+      expect(Number.isFinite(result.intent.confidence)).toBe(true);
+    }
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 400 }), async (text) => {
+        const result = await parser.parse(text, context);
+        expect(result.ranking.length).toBeLessThanOrEqual(5);
+        for (const entity of result.entities) expect(entity.start >= 0 && entity.end <= text.length && entity.start < entity.end).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  }, 60_000);
 });
