@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'e2e/spa/dist/', 'test-results/', 'playwright-report/', 'node_modules/'] },
+  { ignores: ['dist/', 'e2e/spa/dist/', 'e2e/featurize/dist/', 'e2e/pages/bots/', 'bench/results.json', 'test-results/', 'playwright-report/', 'node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
