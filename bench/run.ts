@@ -2,7 +2,7 @@
  * `npm run bench`: Parley and nlp.js in one process and one run, on CLINC150 and SNIPS from
  * ../shared/datasets; one table, written to bench/results.json. Then the browser figures in headless
  * Chromium (the real worker). Options: --quick (small subsets, to check the harness), --skip-browser,
- * --dataset clinc150|snips.
+ * --dataset clinc150|snips, --out <file>.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +16,12 @@ import { measureInBrowser, type BrowserFigures } from './browser';
 import { runNlpJs } from './nlpjs';
 
 const { values: args } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, 'skip-browser': { type: 'boolean', default: false }, dataset: { type: 'string', multiple: true } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    'skip-browser': { type: 'boolean', default: false },
+    dataset: { type: 'string', multiple: true },
+    out: { type: 'string', default: 'bench/results.json' },
+  },
 });
 const DATASETS_DIR = join('..', 'shared', 'datasets');
 const datasets = args.dataset ?? ['clinc150', 'snips'];
@@ -96,8 +101,8 @@ async function main() {
   console.log('\nIn headless Chromium (demo store page, acme bot, real worker):');
   console.log(JSON.stringify(browser, null, 2));
   const results = { date: new Date().toISOString(), quick: args.quick, machine: `${process.platform} ${process.arch}, node ${process.version}`, rows, browser, parley };
-  writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
-  console.log('\nwritten: bench/results.json');
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten: ${args.out}`);
 }
 
 function pick(report: Partial<EvalRunReport> & Pick<EvalRunReport, 'intent_accuracy' | 'intent_macro_f1'>) {

@@ -18,6 +18,8 @@ const ModelConfigSchema = v.object({
   ngramsPerToken: positiveInt,
   sparseBuckets: positiveInt,
   sparseFeatures: positiveInt,
+  tokenFeatureBuckets: positiveInt,
+  tokenFeaturesPerToken: positiveInt,
   width: positiveInt,
   layers: positiveInt,
   heads: positiveInt,
@@ -34,6 +36,8 @@ const FeaturizerSchema = v.object({
   sparseFeatures: positiveInt,
   sparseBuckets: positiveInt,
   sparseCharSizes: v.array(positiveInt),
+  tokenFeaturesPerToken: positiveInt,
+  tokenFeatureBuckets: positiveInt,
   vocabulary: v.array(v.string()),
 });
 

@@ -11,6 +11,8 @@ const config: FeaturizerConfig = {
   sparseFeatures: 20,
   sparseBuckets: 211,
   sparseCharSizes: [3],
+  tokenFeaturesPerToken: 12,
+  tokenFeatureBuckets: 97,
   vocabulary: [PAD_TOKEN, UNKNOWN_TOKEN, 'where', 'is', 'my', 'order', "don't"],
 };
 

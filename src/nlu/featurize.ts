@@ -18,6 +18,9 @@ export interface FeaturizerConfig {
   sparseFeatures: number;
   sparseBuckets: number;
   sparseCharSizes: readonly number[];
+  /** Per-token context features for the entity head's sparse path. */
+  tokenFeaturesPerToken: number;
+  tokenFeatureBuckets: number;
   /** Index = token id; entries 0 and 1 are the padding and unknown placeholders. */
   vocabulary: readonly string[];
 }
@@ -27,6 +30,7 @@ export interface Features {
   mask: Float32Array;
   ngrams: Int32Array;
   sparse: Int32Array;
+  tokenFeatures: Int32Array;
   /** The tokens that made it into the sequence (at most maxTokens), with their offsets. */
   spans: Token[];
 }
@@ -76,6 +80,28 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
     return [...seen];
   }
 
+  /** What a CRF's feature templates look at: the word, its neighbours, pairs, shapes and affixes. */
+  function contextFeatures(words: readonly string[], shapes: readonly string[], t: number): number[] {
+    const word = (i: number) => (i < 0 ? '<s>' : i >= words.length ? '</s>' : words[i]!);
+    const shape = (i: number) => (i < 0 || i >= shapes.length ? '-' : shapes[i]!);
+    const w = word(t);
+    const features = [
+      `w:${w}`,
+      `w-1:${word(t - 1)}`,
+      `w+1:${word(t + 1)}`,
+      `w-2:${word(t - 2)}`,
+      `w+2:${word(t + 2)}`,
+      `b-1:${word(t - 1)} ${w}`,
+      `b+1:${w} ${word(t + 1)}`,
+      `sh:${shape(t - 1)} ${shape(t)} ${shape(t + 1)}`,
+      `p3:${w.slice(0, 3)}`,
+      `s3:${w.slice(-3)}`,
+      `s2:${w.slice(-2)}`,
+      `b-2:${word(t - 2)} ${word(t - 1)}`,
+    ];
+    return features.slice(0, config.tokenFeaturesPerToken).map((feature) => bucketOf(feature, config.tokenFeatureBuckets));
+  }
+
   return {
     config,
     tokenId,
@@ -85,14 +111,19 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
       const tokens = new Int32Array(maxTokens);
       const mask = new Float32Array(maxTokens);
       const ngrams = new Int32Array(maxTokens * ngramsPerToken);
+      const words = spans.map((span) => span.norm);
+      const shapes = spans.map((span) => tokenShape(text.slice(span.start, span.end)));
+      const F = config.tokenFeaturesPerToken;
+      const tokenFeatures = new Int32Array(maxTokens * F);
       spans.forEach((span, t) => {
+        tokenFeatures.set(contextFeatures(words, shapes, t), t * F);
         tokens[t] = tokenId(span.norm);
         mask[t] = 1;
         ngrams.set(tokenNgrams(span.norm, text.slice(span.start, span.end)), t * ngramsPerToken);
       });
       const sparse = new Int32Array(sparseFeatures);
-      sparse.set(sentenceFeatures(spans.map((span) => span.norm)));
-      return { tokens, mask, ngrams, sparse, spans };
+      sparse.set(sentenceFeatures(words));
+      return { tokens, mask, ngrams, sparse, tokenFeatures, spans };
     },
   };
 }

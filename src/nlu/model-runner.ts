@@ -30,7 +30,7 @@ interface OrtSession {
 
 export async function createOrtRunner(ort: OrtApi, model: Uint8Array, config: ModelConfig, sessionOptions: Record<string, unknown> = {}): Promise<ModelRunner> {
   const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'all', ...sessionOptions });
-  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = config;
+  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
   return {
     async run(features) {
       const outputs = await session.run({
@@ -38,6 +38,7 @@ export async function createOrtRunner(ort: OrtApi, model: Uint8Array, config: Mo
         mask: new ort.Tensor('float32', features.mask, [1, T]),
         ngrams: new ort.Tensor('int32', features.ngrams, [1, T, K]),
         sparse: new ort.Tensor('int32', features.sparse, [1, S]),
+        token_features: new ort.Tensor('int32', features.tokenFeatures, [1, T, F]),
       });
       return {
         intentLogits: outputs.intent_logits!.data as Float32Array,

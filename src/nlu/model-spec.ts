@@ -7,6 +7,8 @@
  *   mask     float32 [B, T]     1 for a real token, 0 for padding
  *   ngrams   int32   [B, T, K]  hashed character n-gram buckets of each token; 0 = none
  *   sparse   int32   [B, S]     hashed sentence features (word uni/bi-grams, char n-grams); 0 = none
+ *   token_features int32 [B, T, F]  hashed context features of each token (neighbouring words, shapes,
+ *                              affixes) for the entity head's sparse path; 0 = none
  *
  * Forward (LN = LayerNormalization over the last axis, epsilon LAYER_NORM_EPSILON):
  *   x   = pretrained[tokens] @ pretrained_proj + vocab[tokens] + sum_k ngram[ngrams[..., k]] + position[t]
@@ -19,9 +21,13 @@
  *   x   = LN_final(x)
  *   pooled        = sum_t x[b, t] * mask[b, t] / max(sum_t mask[b, t], 1)
  *   intent_logits = pooled @ intent.weight + intent.bias + sum_s intent.sparse[sparse[b, s]]   [B, I]
- *   entity_logits = x @ entity.weight + entity.bias                                           [B, T, tags]
+ *   entity_logits = x @ entity.weight + entity.bias + sum_f entity.sparse[token_features[b, t, f]]  [B, T, tags]
  *
- * Row 0 of `embed.vocab`, `embed.pretrained`, `embed.ngram` and `intent.sparse` is all zeros (padding).
+ * The two sparse paths are linear models over hashed features next to the deep path, as DIET combines
+ * sparse and dense features; the entity one is what a CRF's feature templates give a tagger.
+ *
+ * Row 0 of `embed.vocab`, `embed.pretrained`, `embed.ngram`, `intent.sparse` and `entity.sparse` is all
+ * zeros (padding).
  */
 export const LAYER_NORM_EPSILON = 1e-5;
 export const MASK_PENALTY = -1e4;
@@ -36,6 +42,8 @@ export interface ModelConfig {
   ngramsPerToken: number;
   sparseBuckets: number;
   sparseFeatures: number;
+  tokenFeatureBuckets: number;
+  tokenFeaturesPerToken: number;
   width: number;
   layers: number;
   heads: number;
@@ -44,7 +52,7 @@ export interface ModelConfig {
   tags: number;
 }
 
-export const INPUT_NAMES = ['tokens', 'mask', 'ngrams', 'sparse'] as const;
+export const INPUT_NAMES = ['tokens', 'mask', 'ngrams', 'sparse', 'token_features'] as const;
 export const OUTPUT_NAMES = ['intent_logits', 'entity_logits'] as const;
 
 /** Name and shape of every weight, in a stable order. */
@@ -87,6 +95,7 @@ export function weightShapes(c: ModelConfig): Array<[name: string, shape: number
     ['intent.sparse', [c.sparseBuckets, c.intents]],
     ['entity.weight', [c.width, c.tags]],
     ['entity.bias', [c.tags]],
+    ['entity.sparse', [c.tokenFeatureBuckets, c.tags]],
   );
   return shapes;
 }

@@ -9,6 +9,10 @@ export const trainDefaults = {
   dropout: 0.1,
   /** Share of known words replaced by <unk> during training. */
   wordDropout: 0.15,
+  /** Share of sentence features dropped during training, so the sparse path cannot just memorise. */
+  sparseDropout: 0.2,
+  /** Intent targets get this much probability spread over the other intents (less over-confidence). */
+  labelSmoothing: 0.1,
   /** General English words added to the bot's own vocabulary (with their pretrained vectors). */
   generalWords: 5000,
   /** The label of out-of-scope examples in a data set. */
@@ -22,6 +26,8 @@ export const trainDefaults = {
     sparseFeatures: 192,
     sparseBuckets: 16384,
     sparseCharSizes: [3, 4, 5],
+    tokenFeaturesPerToken: 12,
+    tokenFeatureBuckets: 16384,
   },
   /** Most bytes for the sparse path's int8 table; bots with many intents get fewer hash buckets. */
   sparseTableBytes: 1.5 * 1024 * 1024,

@@ -9,6 +9,7 @@ export interface EncodedExamples {
   mask: Float32Array;
   ngrams: Int32Array;
   sparse: Int32Array;
+  tokenFeatures: Int32Array;
   intents: Int32Array;
   tags: Int32Array;
 }
@@ -19,7 +20,7 @@ export function encodeExamples(
   labels: readonly string[],
   tags: readonly string[],
 ): EncodedExamples {
-  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = featurizer.config;
+  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = featurizer.config;
   const n = examples.length;
   const encoded: EncodedExamples = {
     count: n,
@@ -27,6 +28,7 @@ export function encodeExamples(
     mask: new Float32Array(n * T),
     ngrams: new Int32Array(n * T * K),
     sparse: new Int32Array(n * S),
+    tokenFeatures: new Int32Array(n * T * F),
     intents: new Int32Array(n),
     tags: new Int32Array(n * T),
   };
@@ -37,6 +39,7 @@ export function encodeExamples(
     encoded.mask.set(features.mask, i * T);
     encoded.ngrams.set(features.ngrams, i * T * K);
     encoded.sparse.set(features.sparse, i * S);
+    encoded.tokenFeatures.set(features.tokenFeatures, i * T * F);
     encoded.intents[i] = labelIndex.get(example.intent) ?? -1;
     encoded.tags.set(tagTokens(features.spans, example.entities, tags), i * T);
   });
@@ -54,13 +57,14 @@ export function rowLength(encoded: EncodedExamples, row: number, T: number): num
  * Rows `indices` of an encoded set as a batch, cut to the longest row of the batch (`steps`): short
  * messages then cost short sequences.
  */
-export function takeRows(encoded: EncodedExamples, indices: readonly number[], maxT: number, K: number, S: number) {
+export function takeRows(encoded: EncodedExamples, indices: readonly number[], maxT: number, K: number, S: number, F: number) {
   const b = indices.length;
   const T = Math.max(1, ...indices.map((row) => rowLength(encoded, row, maxT)));
   const tokens = new Int32Array(b * T);
   const mask = new Float32Array(b * T);
   const ngrams = new Int32Array(b * T * K);
   const sparse = new Int32Array(b * S);
+  const tokenFeatures = new Int32Array(b * T * F);
   const intents = new Int32Array(b);
   const tags = new Int32Array(b * T);
   indices.forEach((row, i) => {
@@ -68,8 +72,9 @@ export function takeRows(encoded: EncodedExamples, indices: readonly number[], m
     mask.set(encoded.mask.subarray(row * maxT, row * maxT + T), i * T);
     ngrams.set(encoded.ngrams.subarray(row * maxT * K, (row * maxT + T) * K), i * T * K);
     sparse.set(encoded.sparse.subarray(row * S, (row + 1) * S), i * S);
+    tokenFeatures.set(encoded.tokenFeatures.subarray(row * maxT * F, (row * maxT + T) * F), i * T * F);
     intents[i] = encoded.intents[row]!;
     tags.set(encoded.tags.subarray(row * maxT, row * maxT + T), i * T);
   });
-  return { steps: T, tokens, mask, ngrams, sparse, intents, tags };
+  return { steps: T, tokens, mask, ngrams, sparse, tokenFeatures, intents, tags };
 }

@@ -11,6 +11,7 @@ export interface BatchTensors {
   mask: tf.Tensor2D;
   ngrams: tf.Tensor3D;
   sparse: tf.Tensor2D;
+  tokenFeatures: tf.Tensor3D;
 }
 
 export interface ModelOutputs {
@@ -29,7 +30,7 @@ export interface Parameters {
 export const NGRAM_INIT_STD = Number(process.env.PARLEY_NGRAM_STD ?? 0.02);
 
 /** Tables whose row 0 is padding and must stay zero. */
-const PADDED_TABLES = ['embed.vocab', 'embed.ngram', 'intent.sparse'] as const;
+const PADDED_TABLES = ['embed.vocab', 'embed.ngram', 'intent.sparse', 'entity.sparse'] as const;
 
 /** Deterministic initialisation from a seed: scaled normal for matrices, ones/zeros for norms. */
 export function initParameters(config: ModelConfig, pretrainedVectors: Float32Array, seed: number): Parameters {
@@ -43,7 +44,7 @@ export function initParameters(config: ModelConfig, pretrainedVectors: Float32Ar
       let value: tf.Tensor;
       if (name.endsWith('.gamma')) value = tf.ones(shape);
       else if (name.endsWith('bias') || name.endsWith('.beta')) value = tf.zeros(shape);
-      else if (name === 'embed.vocab' || name === 'intent.sparse') value = tf.zeros(shape); // only seen rows move
+      else if (name === 'embed.vocab' || name.endsWith('.sparse')) value = tf.zeros(shape); // only seen rows move
       else {
         // A token sums up to ngramsPerToken n-gram rows: small rows keep that sum from drowning the
         // pretrained vector at the start, which matters most for bots with few examples.
@@ -134,7 +135,8 @@ export function forward(params: Parameters, batch: BatchTensors, dropout?: { rat
   const pooled = tf.div(tf.sum(tf.mul(x, mask3), 1), tf.maximum(tf.sum(mask3, 1), 1));
   const sparseLogits = tf.sum(gatherRows(w('intent.sparse') as tf.Tensor2D, batch.sparse), 1);
   const intentLogits = tf.add(tf.add(dense(drop(pooled), w('intent.weight') as tf.Tensor2D), w('intent.bias')), sparseLogits) as tf.Tensor2D;
-  const entityLogits = tf.add(dense(drop(x), w('entity.weight') as tf.Tensor2D), w('entity.bias')) as tf.Tensor3D;
+  const entitySparse = tf.sum(gatherRows(w('entity.sparse') as tf.Tensor2D, batch.tokenFeatures), 2);
+  const entityLogits = tf.add(tf.add(dense(drop(x), w('entity.weight') as tf.Tensor2D), w('entity.bias')), entitySparse) as tf.Tensor3D;
   return { intentLogits, entityLogits };
 }
 

@@ -7,6 +7,7 @@ import { extractorsDefinition, trainingExamples } from '../bot/compile-examples'
 import { formatProblem, loadDefinition, type BotDefinition } from '../bot/definition';
 import { writeBundle, type BotBundleFile } from './bundle-writer';
 import { compileNlu } from './compile';
+import { MODEL_SPEC_VERSION } from './export/onnx-graph';
 import { trainModel, type TrainProgress } from './trainer';
 import type { WordVectors } from './word-vectors';
 
@@ -26,7 +27,9 @@ export function readDefinition(file: string): { definition: BotDefinition; sha25
   const source = readFileSync(file, 'utf8');
   const loaded = loadDefinition(source, file);
   if (!loaded.ok) throw new DefinitionError(loaded.problems.map(formatProblem).join('\n'));
-  return { definition: loaded.definition, sha256: createHash('sha256').update(source).update(PARLEY_VERSION).digest('hex') };
+  // A new Parley or a new model spec means a new bundle, even for the same definition.
+  const sha256 = createHash('sha256').update(source).update(PARLEY_VERSION).update(MODEL_SPEC_VERSION).digest('hex');
+  return { definition: loaded.definition, sha256 };
 }
 
 export function defaultBundleDir(definitionFile: string): string {

@@ -31,7 +31,16 @@ export interface TrainOptions {
   generalWords?: number;
   outOfScopeLabel?: string;
   typoRate?: number;
+  /** Regularisation; trainDefaults has the defaults. */
+  regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
+}
+
+export interface Regularization {
+  dropout: number;
+  wordDropout: number;
+  sparseDropout: number;
+  labelSmoothing: number;
 }
 
 export interface TrainProgress {
@@ -109,6 +118,8 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     ngramsPerToken: featurizerConfig.ngramsPerToken,
     sparseBuckets: featurizerConfig.sparseBuckets,
     sparseFeatures: featurizerConfig.sparseFeatures,
+    tokenFeatureBuckets: featurizerConfig.tokenFeatureBuckets,
+    tokenFeaturesPerToken: featurizerConfig.tokenFeaturesPerToken,
     intents: labels.length,
     tags: tags.length,
   };
@@ -124,6 +135,13 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const patience = options.patience ?? trainDefaults.patience;
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const trainable = [...params.variables.values()];
+  const regularization: Regularization = {
+    dropout: trainDefaults.dropout,
+    wordDropout: trainDefaults.wordDropout,
+    sparseDropout: trainDefaults.sparseDropout,
+    labelSmoothing: trainDefaults.labelSmoothing,
+    ...options.regularization,
+  };
 
   const history: EpochRecord[] = [];
   let best: { score: number; weights: Map<string, tf.Tensor> } | null = null;
@@ -137,7 +155,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     let lossSum = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const rows = batches[step]!;
-      const loss = trainStep(params, optimizer, trainable, train, rows, classWeights, tags.length > 1, random);
+      const loss = trainStep(params, optimizer, trainable, train, rows, classWeights, tags.length > 1, random, regularization);
       clampPaddingRows(params);
       lossSum += loss;
       if (step % 20 === 0 || step === stepsPerEpoch - 1) {
@@ -242,16 +260,18 @@ interface BatchArrays {
   mask: Float32Array;
   ngrams: Int32Array;
   sparse: Int32Array;
+  tokenFeatures: Int32Array;
 }
 
 function batchTensors(config: ModelConfig, rows: BatchArrays, b: number) {
-  const { ngramsPerToken: K, sparseFeatures: S } = config;
+  const { ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
   const T = rows.steps;
   return {
     tokens: tf.tensor2d(rows.tokens, [b, T], 'int32'),
     mask: tf.tensor2d(rows.mask, [b, T]),
     ngrams: tf.tensor3d(rows.ngrams, [b, T, K], 'int32'),
     sparse: tf.tensor2d(rows.sparse, [b, S], 'int32'),
+    tokenFeatures: tf.tensor3d(rows.tokenFeatures, [b, T, F], 'int32'),
   };
 }
 
@@ -264,14 +284,18 @@ function trainStep(
   classWeights: tf.Tensor1D,
   withEntities: boolean,
   random: () => number,
+  regularization: Regularization,
 ): number {
   const { config } = params;
-  const rows = takeRows(data, rowIndices, config.maxTokens, config.ngramsPerToken, config.sparseFeatures);
+  const rows = takeRows(data, rowIndices, config.maxTokens, config.ngramsPerToken, config.sparseFeatures, config.tokenFeaturesPerToken);
   const b = rowIndices.length;
   // Word dropout: some known words become <unk>, so the model learns what to do with words it has
   // never seen (order numbers, names, typos) from their n-grams and context.
   for (let i = 0; i < rows.tokens.length; i++) {
-    if (rows.tokens[i]! > UNKNOWN_ID && random() < trainDefaults.wordDropout) rows.tokens[i] = UNKNOWN_ID;
+    if (rows.tokens[i]! > UNKNOWN_ID && random() < regularization.wordDropout) rows.tokens[i] = UNKNOWN_ID;
+  }
+  for (let i = 0; i < rows.sparse.length; i++) {
+    if (rows.sparse[i]! > 0 && random() < regularization.sparseDropout) rows.sparse[i] = 0;
   }
   return tf.tidy(() => {
     const batch = batchTensors(config, rows, b);
@@ -279,8 +303,10 @@ function trainStep(
     const tags = tf.tensor2d(rows.tags, [b, rows.steps], 'int32');
     const cost = optimizer.minimize(
       () => {
-        const out = forward(params, batch, { rate: trainDefaults.dropout, seed: () => Math.floor(random() * 2 ** 31) });
-        const intentNll = tf.neg(tf.sum(tf.mul(tf.oneHot(intents, config.intents), tf.logSoftmax(out.intentLogits)), 1));
+        const out = forward(params, batch, { rate: regularization.dropout, seed: () => Math.floor(random() * 2 ** 31) });
+        const smoothing = regularization.labelSmoothing;
+        const targets = tf.add(tf.mul(tf.oneHot(intents, config.intents), 1 - smoothing), smoothing / config.intents);
+        const intentNll = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(out.intentLogits)), 1));
         let loss = tf.div(tf.sum(tf.mul(intentNll, tf.gather(classWeights, intents))), b);
         if (withEntities) {
           const tagNll = tf.neg(tf.sum(tf.mul(tf.oneHot(tags, config.tags), tf.logSoftmax(out.entityLogits)), 2));
@@ -304,7 +330,7 @@ export function predictLogits(params: Parameters, featurizer: Featurizer, texts:
   for (let start = 0; start < texts.length; start += batchSize) {
     const chunk = texts.slice(start, start + batchSize);
     const features = chunk.map((text) => featurizer.featurize(text));
-    const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = config;
+    const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
     const b = chunk.length;
     const rows = {
       steps: T,
@@ -312,6 +338,7 @@ export function predictLogits(params: Parameters, featurizer: Featurizer, texts:
       mask: new Float32Array(b * T),
       ngrams: new Int32Array(b * T * K),
       sparse: new Int32Array(b * S),
+      tokenFeatures: new Int32Array(b * T * F),
       intents: new Int32Array(b),
       tags: new Int32Array(b * T),
     };
@@ -320,6 +347,7 @@ export function predictLogits(params: Parameters, featurizer: Featurizer, texts:
       rows.mask.set(f.mask, i * T);
       rows.ngrams.set(f.ngrams, i * T * K);
       rows.sparse.set(f.sparse, i * S);
+      rows.tokenFeatures.set(f.tokenFeatures, i * T * F);
       spans.push(f.spans);
     });
     const [intentData, entityData] = tf.tidy(() => {

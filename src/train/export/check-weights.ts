@@ -10,6 +10,8 @@ const CONFIG_FIELDS: Record<keyof ModelConfig, true> = {
   ngramsPerToken: true,
   sparseBuckets: true,
   sparseFeatures: true,
+  tokenFeatureBuckets: true,
+  tokenFeaturesPerToken: true,
   width: true,
   layers: true,
   heads: true,

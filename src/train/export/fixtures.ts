@@ -11,6 +11,8 @@ export const SMALL_CONFIG: ModelConfig = {
   ngramsPerToken: 3,
   sparseBuckets: 40,
   sparseFeatures: 6,
+  tokenFeatureBuckets: 30,
+  tokenFeaturesPerToken: 4,
   width: 16,
   layers: 2,
   heads: 2,
@@ -27,13 +29,14 @@ export const EMBEDDING_HEAVY_CONFIG: ModelConfig = {
   pretrainedDim: 50,
   ngramBuckets: 2000,
   sparseBuckets: 2000,
+  tokenFeatureBuckets: 500,
   width: 32,
   heads: 4,
   ffnWidth: 64,
   tags: 7,
 };
 
-const PADDED_TABLES = ['embed.pretrained', 'embed.vocab', 'embed.ngram', 'intent.sparse'];
+const PADDED_TABLES = ['embed.pretrained', 'embed.vocab', 'embed.ngram', 'intent.sparse', 'entity.sparse'];
 
 export function normal(random: Random): number {
   // Box-Muller; 1 - u keeps the logarithm finite.
@@ -59,7 +62,7 @@ export function randomWeights(config: ModelConfig, seed: number, std = 0.1): Wei
  */
 export function batchWithMasks(config: ModelConfig, masks: number[][], seed: number): ForwardInputs {
   const random = seededRandom(seed);
-  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = config;
+  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
   const id = (size: number) => 1 + Math.floor(random() * (size - 1));
   const batch = masks.length;
   const inputs: ForwardInputs = {
@@ -67,6 +70,7 @@ export function batchWithMasks(config: ModelConfig, masks: number[][], seed: num
     mask: new Float32Array(batch * T),
     ngrams: new Int32Array(batch * T * K),
     sparse: new Int32Array(batch * S),
+    tokenFeatures: new Int32Array(batch * T * F),
     batch,
   };
   masks.forEach((mask, b) => {
@@ -76,6 +80,7 @@ export function batchWithMasks(config: ModelConfig, masks: number[][], seed: num
       inputs.mask[b * T + t] = 1;
       inputs.tokens[b * T + t] = id(config.vocabSize);
       for (let k = 0; k < K; k++) inputs.ngrams[(b * T + t) * K + k] = random() < 0.8 ? id(config.ngramBuckets) : PAD_ID;
+      for (let f = 0; f < F; f++) inputs.tokenFeatures[(b * T + t) * F + f] = random() < 0.9 ? id(config.tokenFeatureBuckets) : PAD_ID;
     });
     for (let s = 0; s < S; s++) inputs.sparse[b * S + s] = random() < 0.7 ? id(config.sparseBuckets) : PAD_ID;
   });
@@ -95,12 +100,13 @@ export function randomBatch(config: ModelConfig, batch: number, seed: number): F
 
 /** Sequence b of a batch, as a batch of one. */
 export function sequenceOf(config: ModelConfig, inputs: ForwardInputs, b: number): ForwardInputs {
-  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = config;
+  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
   return {
     tokens: inputs.tokens.slice(b * T, (b + 1) * T),
     mask: inputs.mask.slice(b * T, (b + 1) * T),
     ngrams: inputs.ngrams.slice(b * T * K, (b + 1) * T * K),
     sparse: inputs.sparse.slice(b * S, (b + 1) * S),
+    tokenFeatures: inputs.tokenFeatures.slice(b * T * F, (b + 1) * T * F),
     batch: 1,
   };
 }

@@ -37,7 +37,7 @@ export function foldTokenEmbeddings(config: ModelConfig, weights: Weights): Floa
 export const FOLDED_TOKEN_TABLE = 'embed.token';
 
 /** Written to the model's metadata as `parley.model_spec`; bump when model-spec.ts changes. */
-export const MODEL_SPEC_VERSION = '1';
+export const MODEL_SPEC_VERSION = '2';
 export const BATCH_DIM = 'batch';
 
 export function exportOnnx(config: ModelConfig, weights: Weights, options: ExportOptions): Uint8Array {
@@ -47,15 +47,16 @@ export function exportOnnx(config: ModelConfig, weights: Weights, options: Expor
   const w = fold
     ? weightOps(g, config, { ...weights, [FOLDED_TOKEN_TABLE]: foldTokenEmbeddings(config, weights) }, options.quantize, [[FOLDED_TOKEN_TABLE, [config.vocabSize, config.width]]])
     : weightOps(g, config, weights, options.quantize);
-  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, width: W, heads: H } = config;
+  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F, width: W, heads: H } = config;
   const D = W / H;
   const B = BATCH_DIM;
 
-  const [tokensName, maskName, ngramsName, sparseName] = INPUT_NAMES;
+  const [tokensName, maskName, ngramsName, sparseName, tokenFeaturesName] = INPUT_NAMES;
   const tokens = g.input(tokensName, 'int32', [B, T]);
   const mask = g.input(maskName, 'float32', [B, T]);
   const ngrams = g.input(ngramsName, 'int32', [B, T, K]);
   const sparse = g.input(sparseName, 'int32', [B, S]);
+  const tokenFeatures = g.input(tokenFeaturesName, 'int32', [B, T, F]);
 
   const add = (a: string, b: string) => g.node('Add', [a, b]);
   const mul = (a: string, b: string) => g.node('Mul', [a, b]);
@@ -100,7 +101,8 @@ export function exportOnnx(config: ModelConfig, weights: Weights, options: Expor
   const [intentName, entityName] = OUTPUT_NAMES;
   const intentLogits = dense(pooled, 'intent.weight', 'intent.bias');
   g.node('Add', [intentLogits, sum(w.lookup('intent.sparse', sparse), 1, false)], {}, intentName);
-  g.node('Add', [w.matMul(x, 'entity.weight'), w.tensor('entity.bias')], {}, entityName);
+  const entityDense = add(w.matMul(x, 'entity.weight'), w.tensor('entity.bias'));
+  g.node('Add', [entityDense, sum(w.lookup('entity.sparse', tokenFeatures), 2, false)], {}, entityName);
   g.output(intentName, 'float32', [B, config.intents]);
   g.output(entityName, 'float32', [B, T, config.tags]);
 

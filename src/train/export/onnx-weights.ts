@@ -22,6 +22,9 @@ export interface WeightOps {
 }
 
 /** `derived`: weights computed at export that are not in the spec (e.g. the folded token table). */
+/** Tables at least this wide get a scale per row (an embedding vector each); narrower ones per column. */
+const PER_ROW_MIN_COLS = 32;
+
 export function weightOps(graph: GraphBuilder, config: ModelConfig, weights: Weights, quantize: boolean, derived: Array<[string, number[]]> = []): WeightOps {
   const shapes = new Map([...weightShapes(config), ...derived]);
   const shapeOf = (name: string): number[] => {
@@ -56,6 +59,14 @@ export function weightOps(graph: GraphBuilder, config: ModelConfig, weights: Wei
     },
     lookup(name, ids) {
       const [rows, cols] = matrixShape(name);
+      if (cols < PER_ROW_MIN_COLS) {
+        // A narrow table (a sparse path's [buckets x classes]): a float scale per row would weigh more
+        // than the row itself, so one scale per column (per class).
+        const { values, scales } = quantizePerColumn(weights[name]!, rows, cols, 127);
+        const table = graph.initializer(name, [rows, cols], values);
+        const columnScales = graph.initializer(`${name}.scale`, [cols], scales);
+        return graph.node('Mul', [graph.cast(graph.node('Gather', [table, ids], { axis: 0 }), 'float32'), columnScales]);
+      }
       const { values, scales } = quantizePerRow(weights[name]!, rows, cols);
       const table = graph.initializer(name, [rows, cols], values);
       // [rows, 1], so the gathered scales [...ids, 1] broadcast over each row.

@@ -12,6 +12,7 @@ export interface ForwardInputs {
   mask: Float32Array; // [B, T]
   ngrams: Int32Array; // [B, T, K]
   sparse: Int32Array; // [B, S]
+  tokenFeatures: Int32Array; // [B, T, F]
   batch: number; // B
 }
 
@@ -60,6 +61,14 @@ export function referenceForward(config: ModelConfig, weights: Weights, inputs: 
     }
   }
   const entityLogits = linear(x, rows, W, w('entity.weight'), config.tags, w('entity.bias'));
+  const entitySparse = w('entity.sparse');
+  const F = config.tokenFeaturesPerToken;
+  for (let r = 0; r < rows; r++) {
+    for (let f = 0; f < F; f++) {
+      const id = inputs.tokenFeatures[r * F + f]!;
+      for (let tag = 0; tag < config.tags; tag++) entityLogits[r * config.tags + tag]! += entitySparse[id * config.tags + tag]!;
+    }
+  }
   return { intentLogits, entityLogits };
 }
 
@@ -205,6 +214,7 @@ function checkInputs(config: ModelConfig, inputs: ForwardInputs): void {
   expect('mask', inputs.mask.length, B * config.maxTokens);
   expect('ngrams', inputs.ngrams.length, B * config.maxTokens * config.ngramsPerToken);
   expect('sparse', inputs.sparse.length, B * config.sparseFeatures);
+  expect('token_features', inputs.tokenFeatures.length, B * config.maxTokens * config.tokenFeaturesPerToken);
   const inRange = (name: string, ids: Int32Array, size: number) => {
     const bad = ids.findIndex((id) => id < 0 || id >= size);
     if (bad >= 0) throw new Error(`input ${name}[${bad}] = ${ids[bad]} is outside [0, ${size})`);
@@ -212,4 +222,5 @@ function checkInputs(config: ModelConfig, inputs: ForwardInputs): void {
   inRange('tokens', inputs.tokens, config.vocabSize);
   inRange('ngrams', inputs.ngrams, config.ngramBuckets);
   inRange('sparse', inputs.sparse, config.sparseBuckets);
+  inRange('token_features', inputs.tokenFeatures, config.tokenFeatureBuckets);
 }

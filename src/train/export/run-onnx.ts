@@ -7,14 +7,15 @@ export type Ort = Pick<typeof OrtModule, 'InferenceSession' | 'Tensor'>;
 export type Session = OrtModule.InferenceSession;
 
 export async function runModel(ort: Ort, session: Session, config: ModelConfig, inputs: ForwardInputs): Promise<ForwardOutputs> {
-  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S } = config;
+  const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
   const B = inputs.batch;
-  const [tokens, mask, ngrams, sparse] = INPUT_NAMES;
+  const [tokens, mask, ngrams, sparse, tokenFeatures] = INPUT_NAMES;
   const results = await session.run({
     [tokens]: new ort.Tensor('int32', inputs.tokens, [B, T]),
     [mask]: new ort.Tensor('float32', inputs.mask, [B, T]),
     [ngrams]: new ort.Tensor('int32', inputs.ngrams, [B, T, K]),
     [sparse]: new ort.Tensor('int32', inputs.sparse, [B, S]),
+    [tokenFeatures]: new ort.Tensor('int32', inputs.tokenFeatures, [B, T, F]),
   });
   const [intent, entity] = OUTPUT_NAMES;
   return {

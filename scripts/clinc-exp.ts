@@ -1,0 +1,11 @@
+import { readJsonLines } from '/work/main/src/train/examples';
+import { runEvaluation } from '/work/main/src/train/eval-run';
+import { loadWordVectors } from '/work/main/src/train/word-vectors';
+const per = Number(process.env.PER ?? 40);
+const counts = new Map<string, number>();
+const train = readJsonLines('/work/shared/datasets/clinc150/train.jsonl').filter((e) => { const n = counts.get(e.intent) ?? 0; counts.set(e.intent, n + 1); return n < per; });
+const valid = readJsonLines('/work/shared/datasets/clinc150/valid.jsonl');
+const test = readJsonLines('/work/shared/datasets/clinc150/test.jsonl');
+const regularization = JSON.parse(process.env.REG ?? '{}');
+const r = await runEvaluation({ train, valid, test, wordVectors: loadWordVectors(), regularization, maxEpochs: Number(process.env.EPOCHS ?? 8), warmup: 20 });
+console.log(JSON.stringify({ reg: regularization, per, in_scope: r.in_scope_accuracy, oos_recall: r.oos_recall, acc: r.intent_accuracy, epochs: r.epochs, train_s: r.train_seconds, mb: r.model_bytes, thr: r.threshold }));
