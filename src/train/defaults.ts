@@ -11,6 +11,11 @@ export const trainDefaults = {
   wordDropout: 0.15,
   /** Share of sentence features dropped during training, so the sparse path cannot just memorise. */
   sparseDropout: 0.2,
+  /**
+   * The out-of-scope threshold may cost in-scope answers at most this share (on validation): rejecting
+   * what the bot cannot do must not make it fail what it can.
+   */
+  outOfScopeInScopeCost: 0.01,
   /** Intent targets get this much probability spread over the other intents (less over-confidence). */
   labelSmoothing: 0.1,
   /** General English words added to the bot's own vocabulary (with their pretrained vectors). */

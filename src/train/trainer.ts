@@ -408,9 +408,9 @@ function fitTemperature(logits: readonly Float32Array[], labels: readonly number
 }
 
 /**
- * The confidence below which a message is out of scope: the validation threshold that maximises the
- * mean of in-scope accuracy and out-of-scope recall (a balanced operating point; the two classes of
- * error cost a support bot about the same).
+ * The confidence below which a message is out of scope: on validation, the threshold with the best
+ * out-of-scope recall among those that cost at most trainDefaults.outOfScopeInScopeCost of in-scope
+ * accuracy (the lowest such threshold on ties).
  */
 function chooseThreshold(logits: readonly Float32Array[], labels: readonly number[], names: readonly string[], outOfScope: string, temperature: number): number {
   const oosIndex = names.indexOf(outOfScope);
@@ -422,13 +422,17 @@ function chooseThreshold(logits: readonly Float32Array[], labels: readonly numbe
   const inScope = rows.filter((r) => r.label !== oosIndex);
   const oos = rows.filter((r) => r.label === oosIndex);
   if (inScope.length === 0 || oos.length === 0) return 0;
-  let best = { threshold: 0, score: -1 };
-  for (let threshold = 0; threshold < 1; threshold += 0.01) {
+  const points = [];
+  for (let step = 0; step < 100; step++) {
+    const threshold = step / 100;
     const predict = (r: (typeof rows)[number]) => (r.top === oosIndex || r.confidence < threshold ? oosIndex : r.top);
-    const inScopeAccuracy = inScope.filter((r) => predict(r) === r.label).length / inScope.length;
-    const oosRecall = oos.filter((r) => predict(r) === oosIndex).length / oos.length;
-    const score = (inScopeAccuracy + oosRecall) / 2;
-    if (score > best.score) best = { threshold, score };
+    points.push({
+      threshold,
+      inScopeAccuracy: inScope.filter((r) => predict(r) === r.label).length / inScope.length,
+      oosRecall: oos.filter((r) => predict(r) === oosIndex).length / oos.length,
+    });
   }
-  return Number(best.threshold.toFixed(2));
+  const bestInScope = Math.max(...points.map((p) => p.inScopeAccuracy));
+  const affordable = points.filter((p) => p.inScopeAccuracy >= bestInScope - trainDefaults.outOfScopeInScopeCost);
+  return affordable.reduce((best, p) => (p.oosRecall > best.oosRecall ? p : best)).threshold;
 }
