@@ -412,7 +412,7 @@ function fitTemperature(logits: readonly Float32Array[], labels: readonly number
  * out-of-scope recall among those that cost at most trainDefaults.outOfScopeInScopeCost of in-scope
  * accuracy (the lowest such threshold on ties).
  */
-function chooseThreshold(logits: readonly Float32Array[], labels: readonly number[], names: readonly string[], outOfScope: string, temperature: number): number {
+export function chooseThreshold(logits: readonly Float32Array[], labels: readonly number[], names: readonly string[], outOfScope: string, temperature: number): number {
   const oosIndex = names.indexOf(outOfScope);
   const rows = logits.map((row, i) => {
     const p = softmax(row, temperature);

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { chooseThreshold } from './trainer';
+
+/** Logits whose softmax gives `confidence` to class `top` (of 3) and splits the rest. */
+function logitsFor(top: number, confidence: number): Float32Array {
+  const rest = (1 - confidence) / 2;
+  return Float32Array.from([0, 1, 2].map((i) => Math.log(i === top ? confidence : rest)));
+}
+
+describe('out-of-scope threshold', () => {
+  const labels = ['billing', 'oos', 'shipping'];
+
+  it('catches low-confidence out-of-scope messages without costing more than 1% of in-scope answers', () => {
+    // 100 in-scope answers, confident (0.9) except five unsure right ones (0.5); 10 out-of-scope
+    // messages the model wrongly calls billing with 0.45 to 0.54.
+    const rows: Array<[Float32Array, number]> = [];
+    for (let i = 0; i < 95; i++) rows.push([logitsFor(i % 2 === 0 ? 0 : 2, 0.9), i % 2 === 0 ? 0 : 2]);
+    for (let i = 0; i < 5; i++) rows.push([logitsFor(0, 0.5), 0]);
+    for (let i = 0; i < 10; i++) rows.push([logitsFor(0, 0.45 + i / 100), 1]);
+    const threshold = chooseThreshold(rows.map((r) => r[0]), rows.map((r) => r[1]), labels, 'oos', 1);
+    // Below 0.5 every in-scope answer survives; at 0.5 the five unsure ones (5%) would be lost. So the
+    // highest affordable step, 0.49, which catches the out-of-scope messages under it.
+    expect(threshold).toBe(0.49);
+  });
+
+  it('is 0 when the validation split has no out-of-scope examples', () => {
+    expect(chooseThreshold([logitsFor(0, 0.9)], [0], labels, 'oos', 1)).toBe(0);
+  });
+});
