@@ -58,6 +58,11 @@ declare global {
   let handle: ParleyHandle | undefined;
   let loading: Promise<ParleyHandle> | undefined;
   let destroyed = false;
+  /**
+   * Hovering starts the load, so the widget's launcher may replace this one between the visitor's
+   * mousedown and mouseup; the browser then fires no click. A press the swap swallowed still opens.
+   */
+  let pressPending = false;
   const pending: Array<[keyof WidgetEvents, Listener, { off?: () => void }]> = [];
 
   const host = document.createElement(HOST_TAG);
@@ -93,6 +98,7 @@ declare global {
         const hadFocus = shadow.activeElement === launcher;
         placeholder.remove();
         handle = mountInShadow(host, shadow, widgetOptions, { mode: 'floating', focusLauncher: hadFocus });
+        if (pressPending) handle.open();
         for (const [event, listener, subscription] of pending) subscription.off = handle.on(event, listener as never);
         return handle;
       },
@@ -112,7 +118,9 @@ declare global {
 
   launcher.addEventListener('pointerenter', () => void load().catch(() => undefined), { once: true });
   launcher.addEventListener('focus', () => void load().catch(() => undefined), { once: true });
+  launcher.addEventListener('pointerdown', () => (pressPending = true));
   launcher.addEventListener('click', () => {
+    pressPending = false;
     launcher.setAttribute('aria-busy', 'true');
     whenLoaded((widget) => widget.open());
   });
