@@ -53,7 +53,7 @@ async function main() {
   if (!existsSync(DATASETS_DIR)) throw new Error(`${DATASETS_DIR} not found: the benchmark reads the shared datasets next to the project`);
   const wordVectors = loadWordVectors();
   const rows: Row[] = [];
-  const parley: Record<string, EvalRunReport> = {};
+  const parley: Record<string, Omit<EvalRunReport, 'confidences'>> = {};
   for (const name of datasets) {
     let train = readJsonLines(join(DATASETS_DIR, name, 'train.jsonl'));
     let valid = readJsonLines(join(DATASETS_DIR, name, 'valid.jsonl'));
@@ -72,7 +72,8 @@ async function main() {
         if (p.validAccuracy !== undefined) console.error(`  parley epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, valid accuracy ${(p.validAccuracy * 100).toFixed(2)}%, ${p.secondsPerEpoch?.toFixed(0)} s`);
       },
     });
-    parley[name] = report;
+    // The per-example confidences only feed the HTML report's histogram: they would bloat the results.
+    parley[name] = omitConfidences(report);
     rows.push({ dataset: name, system: 'Parley (int8 ONNX, onnxruntime-web WASM)', ...pick(report), entity_micro_f1: report.entity_micro_f1 });
 
     console.error(`  nlp.js training...`);
@@ -103,6 +104,12 @@ async function main() {
   const results = { date: new Date().toISOString(), quick: args.quick, machine: `${process.platform} ${process.arch}, node ${process.version}`, rows, browser, parley };
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwritten: ${args.out}`);
+}
+
+function omitConfidences(report: EvalRunReport): Omit<EvalRunReport, 'confidences'> {
+  const summary: Partial<EvalRunReport> = { ...report };
+  delete summary.confidences;
+  return summary as Omit<EvalRunReport, 'confidences'>;
 }
 
 function pick(report: Partial<EvalRunReport> & Pick<EvalRunReport, 'intent_accuracy' | 'intent_macro_f1'>) {
