@@ -28,7 +28,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => 
 export function createStaticServer({ mounts, pages = {}, headersFor }: StaticServerOptions): Server {
   const handlers = mounts.map(({ prefix, dir }) => ({
     prefix: prefix.replace(/\/$/, ''),
-    serve: sirv(dir, { dev: true, etag: true, extensions: ['html'] }) as Handler,
+    serve: sirv(dir, { dev: true, etag: true, gzip: true, brotli: true, extensions: ['html'] }) as Handler,
   }));
 
   return createServer((req, res) => {

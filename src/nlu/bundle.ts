@@ -6,7 +6,7 @@ import * as v from 'valibot';
 import type { FeaturizerConfig } from './featurize';
 import type { ModelConfig } from './model-spec';
 
-export const NLU_BUNDLE_FORMAT = 1;
+export const NLU_BUNDLE_FORMAT = 2;
 
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 
@@ -54,6 +54,10 @@ export const NluBundleSchema = v.object({
   featurizer: FeaturizerSchema,
   labels: v.pipe(v.array(v.string()), v.minLength(1)),
   tags: v.pipe(v.array(v.string()), v.minLength(1)),
+  /** The entity CRF's learned transition scores; null when the model tags each token alone. */
+  transitions: v.nullable(
+    v.object({ start: v.array(v.number()), end: v.array(v.number()), matrix: v.array(v.number()) }),
+  ),
   temperature: v.pipe(v.number(), v.minValue(0.01)),
   threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
   outOfScopeLabel: v.nullable(v.string()),
@@ -70,6 +74,10 @@ export function parseNluBundle(data: unknown, source: string): { ok: true; value
   const problems: string[] = [];
   if (bundle.labels.length !== bundle.config.intents) problems.push(`${source}: labels: ${bundle.labels.length} labels for ${bundle.config.intents} model outputs`);
   if (bundle.tags.length !== bundle.config.tags) problems.push(`${source}: tags: ${bundle.tags.length} tags for ${bundle.config.tags} model outputs`);
+  const transitions = bundle.transitions;
+  if (transitions && (transitions.start.length !== bundle.tags.length || transitions.end.length !== bundle.tags.length || transitions.matrix.length !== bundle.tags.length ** 2)) {
+    problems.push(`${source}: transitions: sizes do not match ${bundle.tags.length} tags`);
+  }
   if (bundle.featurizer.vocabulary.length !== bundle.config.vocabSize) problems.push(`${source}: featurizer.vocabulary: ${bundle.featurizer.vocabulary.length} words for a vocabulary of ${bundle.config.vocabSize}`);
   return problems.length ? { ok: false, problems } : { ok: true, value: bundle };
 }

@@ -30,46 +30,81 @@ export interface TaggedSpan {
 }
 
 /**
- * Constrained Viterbi over per-token tag probabilities: `I-x` may only follow `B-x` or `I-x`, so every
- * span is well formed. `logits` holds steps x tags values for this sequence.
+ * Learned tag-to-tag scores of the entity head's CRF (row = previous tag, column = next tag), and the
+ * scores of starting and ending a message on each tag. `matrix` is tags x tags, row-major.
  */
-export function decodeEntities(logits: ArrayLike<number>, tags: readonly string[], spans: readonly Token[]): TaggedSpan[] {
-  const steps = spans.length;
-  const tagCount = tags.length;
-  if (steps === 0 || tagCount <= 1) return [];
-  const probabilities: Float32Array[] = [];
-  for (let t = 0; t < steps; t++) probabilities.push(softmax(Array.prototype.slice.call(logits, t * tagCount, (t + 1) * tagCount) as number[]));
+export interface TagTransitions {
+  start: number[];
+  end: number[];
+  matrix: number[];
+}
 
+/** A score that rules a tag sequence out (an `I-x` that does not continue an `x` span). */
+export const FORBIDDEN_TRANSITION = -1e4;
+
+/**
+ * Well-formed BIO: `I-x` may only follow `B-x` or `I-x`, and no message starts inside a span.
+ * Returns additive penalties (0 or FORBIDDEN_TRANSITION) for the first tag and for each pair.
+ */
+export function bioConstraints(tags: readonly string[]): { start: Float32Array; matrix: Float32Array } {
+  const K = tags.length;
   const insideOf = tags.map((tag) => (tag.startsWith('I-') ? tag.slice(2) : null));
   const typeOf = tags.map((tag) => (tag === OUTSIDE_TAG ? null : tag.slice(2)));
-  const allowed = (from: number | null, to: number) => {
-    const inside = insideOf[to];
-    if (inside === null || inside === undefined) return true;
-    return from !== null && typeOf[from] === inside;
-  };
+  const start = new Float32Array(K);
+  const matrix = new Float32Array(K * K);
+  for (let j = 0; j < K; j++) {
+    const inside = insideOf[j];
+    if (inside === null || inside === undefined) continue;
+    start[j] = FORBIDDEN_TRANSITION;
+    for (let i = 0; i < K; i++) if (typeOf[i] !== inside) matrix[i * K + j] = FORBIDDEN_TRANSITION;
+  }
+  return { start, matrix };
+}
 
-  let score = new Float64Array(tagCount).fill(Number.NEGATIVE_INFINITY);
+/**
+ * Viterbi over the tag scores of one sequence (`logits`: steps x tags). With learned transitions the
+ * scores are a CRF's (logits plus transition scores); without, each token's log-probabilities. Either
+ * way the BIO constraints hold, so every span is well formed.
+ */
+export function decodeEntities(
+  logits: ArrayLike<number>,
+  tags: readonly string[],
+  spans: readonly Token[],
+  transitions: TagTransitions | null = null,
+): TaggedSpan[] {
+  const steps = spans.length;
+  const K = tags.length;
+  if (steps === 0 || K <= 1) return [];
+  const probabilities: Float32Array[] = [];
+  for (let t = 0; t < steps; t++) probabilities.push(softmax(Array.prototype.slice.call(logits, t * K, (t + 1) * K) as number[]));
+  const emission = (t: number, j: number) => (transitions ? logits[t * K + j]! : Math.log(probabilities[t]![j]! + 1e-12));
+
+  const constraints = bioConstraints(tags);
+  const pair = new Float64Array(K * K);
+  for (let k = 0; k < K * K; k++) pair[k] = constraints.matrix[k]! + (transitions?.matrix[k] ?? 0);
+
+  let score = new Float64Array(K);
+  for (let j = 0; j < K; j++) score[j] = constraints.start[j]! + (transitions?.start[j] ?? 0) + emission(0, j);
   const back: Int32Array[] = [];
-  for (let j = 0; j < tagCount; j++) if (allowed(null, j)) score[j] = Math.log(probabilities[0]![j]! + 1e-12);
   for (let t = 1; t < steps; t++) {
-    const next = new Float64Array(tagCount).fill(Number.NEGATIVE_INFINITY);
-    const pointers = new Int32Array(tagCount);
-    for (let j = 0; j < tagCount; j++) {
-      const emission = Math.log(probabilities[t]![j]! + 1e-12);
-      for (let i = 0; i < tagCount; i++) {
-        if (!allowed(i, j)) continue;
-        const candidate = score[i]! + emission;
+    const next = new Float64Array(K).fill(Number.NEGATIVE_INFINITY);
+    const pointers = new Int32Array(K);
+    for (let j = 0; j < K; j++) {
+      for (let i = 0; i < K; i++) {
+        const candidate = score[i]! + pair[i * K + j]!;
         if (candidate > next[j]!) {
           next[j] = candidate;
           pointers[j] = i;
         }
       }
+      next[j]! += emission(t, j);
     }
     back.push(pointers);
     score = next;
   }
+  if (transitions) for (let j = 0; j < K; j++) score[j]! += transitions.end[j]!;
   let best = 0;
-  for (let j = 1; j < tagCount; j++) if (score[j]! > score[best]!) best = j;
+  for (let j = 1; j < K; j++) if (score[j]! > score[best]!) best = j;
   const path = [best];
   for (let t = steps - 2; t >= 0; t--) path.unshift((best = back[t]![best]!));
 

@@ -71,7 +71,7 @@ export function createParser(bundle: NluBundle, runner: ModelRunner, extractors:
       const outOfScope = top.name === bundle.outOfScopeLabel || top.confidence < bundle.threshold;
       const intent = outOfScope ? { name: OUT_OF_SCOPE, confidence: top.name === bundle.outOfScopeLabel ? top.confidence : 1 - top.confidence } : top;
 
-      const tagged: ExtractedEntity[] = decodeEntities(outputs.entityLogits, bundle.tags, features.spans).map((span) => ({
+      const tagged: ExtractedEntity[] = decodeEntities(outputs.entityLogits, bundle.tags, features.spans, bundle.transitions).map((span) => ({
         ...span,
         value: text.slice(span.start, span.end),
         text: text.slice(span.start, span.end),

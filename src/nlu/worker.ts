@@ -6,7 +6,7 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { parseNluBundle, type NluBundle } from './bundle';
 import { createExtractors, type ExtractorsDefinition } from './extractors';
-import { fetchModel, ModelCorruptError } from './model-cache';
+import { fetchVerified, ModelCorruptError } from './model-cache';
 import { createOrtRunner } from './model-runner';
 import { createParser, type Parser } from './parse';
 import type { LoadInfo, LoadRequest, NluError, WorkerRequest, WorkerResponse } from './protocol';
@@ -17,6 +17,9 @@ interface BotFile {
 }
 
 let parser: Parser | null = null;
+
+/** onnxruntime-web's single-threaded SIMD build: the only runtime file the worker needs. */
+const RUNTIME_WASM_FILE = 'ort-wasm-simd-threaded.wasm';
 
 const scope = self as unknown as { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerResponse): void };
 
@@ -44,11 +47,12 @@ async function load(request: LoadRequest): Promise<LoadInfo> {
   const modelUrl = new URL(bundle.model.file, request.botUrl).href;
   let model: { bytes: Uint8Array; fromCache: boolean };
   try {
-    model = await fetchModel(modelUrl, bundle.model.sha256);
+    model = await fetchVerified(modelUrl, bundle.model.sha256);
   } catch (error) {
-    const code = error instanceof ModelCorruptError ? 'model-corrupt' : 'model-fetch-failed';
-    throw new NluFailure({ code, message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof ModelCorruptError) throw new NluFailure({ code: 'model-corrupt', message: `${error.message}: the model does not match bot.json; rebuild the bundle with parley train and deploy both files` });
+    throw new NluFailure({ code: 'model-fetch-failed', message: error instanceof Error ? error.message : String(error) });
   }
+  await useCachedRuntime(request.runtimeUrl);
 
   let runner;
   try {
@@ -69,6 +73,21 @@ async function load(request: LoadRequest): Promise<LoadInfo> {
     loadMs: loaded - started,
     warmupMs: performance.now() - loaded,
   };
+}
+
+/** The runtime's .wasm this worker was built with (set by the build; absent when run from source). */
+const RUNTIME_WASM_SHA256 = typeof __PARLEY_ORT_WASM_SHA256__ === 'string' ? __PARLEY_ORT_WASM_SHA256__ : null;
+
+/** Hands onnxruntime the .wasm from the cache (fetched and cached on the first visit). */
+async function useCachedRuntime(runtimeUrl: string): Promise<void> {
+  if (!RUNTIME_WASM_SHA256 || ort.env.wasm.wasmBinary) return;
+  const url = new URL(RUNTIME_WASM_FILE, runtimeUrl).href;
+  try {
+    ort.env.wasm.wasmBinary = (await fetchVerified(url, RUNTIME_WASM_SHA256)).bytes;
+  } catch (error) {
+    const advice = error instanceof ModelCorruptError ? ': serve the ort/ folder from the same Parley version as parley-nlu-worker.js' : '';
+    throw new NluFailure({ code: 'runtime-failed', message: `the language runtime could not be loaded: ${error instanceof Error ? error.message : String(error)}${advice}` });
+  }
 }
 
 async function answer(request: WorkerRequest): Promise<WorkerResponse> {

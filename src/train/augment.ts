@@ -1,5 +1,9 @@
-/** Training-data augmentation: copies with a realistic typo outside entity spans (offsets kept right). */
-import type { Example } from './examples';
+/**
+ * Training-data augmentation, offsets always kept right: copies with a realistic typo outside entity
+ * spans, and copies whose entity values are swapped for other values of the same entity (so the model
+ * learns the context of an entity, not a list of the values it has seen).
+ */
+import type { EntitySpan, Example } from './examples';
 import type { Random } from './random';
 
 const KEYBOARD_NEIGHBOURS: Record<string, string> = {
@@ -43,6 +47,45 @@ export function addTypos(examples: readonly Example[], rate: number, random: Ran
         e.start > position ? { ...e, start: e.start + changed.delta, end: e.end + changed.delta } : e,
       ),
     });
+  }
+  return copies;
+}
+
+/** The distinct values (as typed, with their canonical value) of each entity in the examples. */
+function valuesByEntity(examples: readonly Example[]): Map<string, Array<{ surface: string; value: string }>> {
+  const byEntity = new Map<string, Map<string, string>>();
+  for (const example of examples) {
+    for (const span of example.entities) {
+      const surface = example.text.slice(span.start, span.end);
+      if (!byEntity.has(span.entity)) byEntity.set(span.entity, new Map());
+      byEntity.get(span.entity)!.set(surface, span.value);
+    }
+  }
+  return new Map([...byEntity].map(([entity, values]) => [entity, [...values].map(([surface, value]) => ({ surface, value }))]));
+}
+
+export function swapEntityValues(examples: readonly Example[], rate: number, random: Random): Example[] {
+  const pools = valuesByEntity(examples);
+  const copies: Example[] = [];
+  for (const example of examples) {
+    if (example.entities.length === 0 || random() >= rate) continue;
+    const ordered = [...example.entities].sort((a, b) => a.start - b.start);
+    if (ordered.some((span, i) => i > 0 && span.start < ordered[i - 1]!.end)) continue; // overlapping spans: leave as is
+    let text = '';
+    let cursor = 0;
+    let changed = false;
+    const entities: EntitySpan[] = [];
+    for (const span of ordered) {
+      const pool = pools.get(span.entity)!;
+      const pick = pool[Math.floor(random() * pool.length)]!;
+      const original = example.text.slice(span.start, span.end);
+      changed ||= pick.surface !== original;
+      text += example.text.slice(cursor, span.start);
+      entities.push({ entity: span.entity, start: text.length, end: text.length + pick.surface.length, value: pick.value });
+      text += pick.surface;
+      cursor = span.end;
+    }
+    if (changed) copies.push({ text: text + example.text.slice(cursor), intent: example.intent, entities });
   }
   return copies;
 }

@@ -15,6 +15,7 @@ export function compileNlu(trained: TrainedModel, { quantize = true }: { quantiz
     featurizer: trained.featurizer,
     labels: trained.labels,
     tags: trained.tags,
+    transitions: trained.transitions,
     temperature: trained.temperature,
     threshold: trained.threshold,
     outOfScopeLabel: trained.outOfScopeLabel,

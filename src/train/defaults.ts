@@ -38,4 +38,8 @@ export const trainDefaults = {
   sparseTableBytes: 1.5 * 1024 * 1024,
   /** Share of training examples that get a copy with a typo. */
   typoRate: 0.3,
+  /** Share of examples with entities that get a copy with other values of the same entities. */
+  entitySwapRate: 0.5,
+  /** Learned tag transitions on the entity head (a CRF) instead of tagging each token alone. */
+  entityCrf: true,
 } as const;

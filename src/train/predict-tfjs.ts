@@ -24,5 +24,5 @@ export function interpret(model: TrainedModel, intentLogits: Float32Array, entit
   const top = argmax(probabilities);
   const confidence = probabilities[top]!;
   const intent = model.outOfScopeLabel !== null && confidence < model.threshold ? model.outOfScopeLabel : model.labels[top]!;
-  return { intent, confidence, entities: decodeEntities(entityLogits, model.tags, spans) };
+  return { intent, confidence, entities: decodeEntities(entityLogits, model.tags, spans, model.transitions) };
 }

@@ -8,6 +8,7 @@ import { formatProblem, loadDefinition, type BotDefinition } from '../bot/defini
 import { writeBundle, type BotBundleFile } from './bundle-writer';
 import { compileNlu } from './compile';
 import { MODEL_SPEC_VERSION } from './export/onnx-graph';
+import { NLU_BUNDLE_FORMAT } from '../nlu/bundle';
 import { trainModel, type TrainProgress } from './trainer';
 import type { WordVectors } from './word-vectors';
 
@@ -27,8 +28,8 @@ export function readDefinition(file: string): { definition: BotDefinition; sha25
   const source = readFileSync(file, 'utf8');
   const loaded = loadDefinition(source, file);
   if (!loaded.ok) throw new DefinitionError(loaded.problems.map(formatProblem).join('\n'));
-  // A new Parley or a new model spec means a new bundle, even for the same definition.
-  const sha256 = createHash('sha256').update(source).update(PARLEY_VERSION).update(MODEL_SPEC_VERSION).digest('hex');
+  // A new Parley, model spec or bundle format means a new bundle, even for the same definition.
+  const sha256 = createHash('sha256').update(source).update(PARLEY_VERSION).update(MODEL_SPEC_VERSION).update(String(NLU_BUNDLE_FORMAT)).digest('hex');
   return { definition: loaded.definition, sha256 };
 }
 

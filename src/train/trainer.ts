@@ -4,11 +4,12 @@
  * out-of-scope threshold chosen on the validation split. Deterministic for a seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { bioTags, decodeEntities, softmax } from '../nlu/decode';
+import { bioTags, decodeEntities, softmax, type TagTransitions } from '../nlu/decode';
 import type { Token } from '../nlu/tokenize';
 import { createFeaturizer, type Featurizer, type FeaturizerConfig } from '../nlu/featurize';
 import { UNKNOWN_ID, type ModelConfig, type Weights } from '../nlu/model-spec';
-import { addTypos } from './augment';
+import { addTypos, swapEntityValues } from './augment';
+import { createCrf, crfNegativeLogLikelihood, disposeCrf, exportTransitions, type Crf } from './crf';
 import { trainDefaults } from './defaults';
 import { encodeExamples, rowLength, takeRows, type EncodedExamples } from './encode';
 import { stratifiedSplit, type Example } from './examples';
@@ -31,6 +32,10 @@ export interface TrainOptions {
   generalWords?: number;
   outOfScopeLabel?: string;
   typoRate?: number;
+  /** Share of examples with entities that get a copy with other values of the same entities. */
+  entitySwapRate?: number;
+  /** Learned tag transitions (a CRF) on top of the entity head; off, each token is tagged alone. */
+  entityCrf?: boolean;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -68,6 +73,8 @@ export interface TrainedModel {
   entityTypes: string[];
   tags: string[];
   weights: Weights;
+  /** The entity CRF's transition scores (null without entities, or with the CRF turned off). */
+  transitions: TagTransitions | null;
   /** Softmax temperature fitted on the validation split (calibrated confidences). */
   temperature: number;
   /** Below this confidence the parse is out of scope (0 when the data has no out-of-scope class). */
@@ -124,7 +131,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     tags: tags.length,
   };
 
-  const augmented = [...split.train, ...addTypos(split.train, options.typoRate ?? trainDefaults.typoRate, random)];
+  const augmented = [
+    ...split.train,
+    ...addTypos(split.train, options.typoRate ?? trainDefaults.typoRate, random),
+    ...swapEntityValues(split.train, options.entitySwapRate ?? trainDefaults.entitySwapRate, random),
+  ];
   const train = encodeExamples(augmented, featurizer, labels, tags);
   const params = initParameters(modelConfig, vocabulary.vectors, seed);
   const classWeights = tf.tensor1d(balancedClassWeights(train.intents, labels.length));
@@ -134,7 +145,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const maxEpochs = options.maxEpochs ?? trainDefaults.maxEpochs;
   const patience = options.patience ?? trainDefaults.patience;
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
-  const trainable = [...params.variables.values()];
+  const crf = tags.length > 1 && (options.entityCrf ?? trainDefaults.entityCrf) ? createCrf(tags) : null;
+  const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);
+  const trainable = [...variables.values()];
   const regularization: Regularization = {
     dropout: trainDefaults.dropout,
     wordDropout: trainDefaults.wordDropout,
@@ -155,14 +168,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     let lossSum = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const rows = batches[step]!;
-      const loss = trainStep(params, optimizer, trainable, train, rows, classWeights, tags.length > 1, random, regularization);
+      const loss = trainStep(params, crf, optimizer, trainable, train, rows, classWeights, tags.length > 1, random, regularization);
       clampPaddingRows(params);
       lossSum += loss;
       if (step % 20 === 0 || step === stepsPerEpoch - 1) {
         options.onProgress?.({ epoch, maxEpochs, step: step + 1, stepsPerEpoch, loss: lossSum / (step + 1) });
       }
     }
-    const evaluation = evaluateSplit(params, featurizer, split.valid, labels, tags, 1);
+    const evaluation = evaluateSplit(params, featurizer, split.valid, labels, tags, crf && exportTransitions(crf), 1);
     const seconds = (performance.now() - epochStart) / 1000;
     const record: EpochRecord = { epoch, loss: lossSum / stepsPerEpoch, validAccuracy: evaluation.accuracy, validEntityF1: evaluation.entityF1, seconds };
     history.push(record);
@@ -171,12 +184,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     const score = evaluation.accuracy + (evaluation.entityF1 ?? 0);
     if (!best || score > best.score) {
       best?.weights.forEach((t) => t.dispose());
-      best = { score, weights: new Map([...params.variables].map(([name, v]) => [name, tf.clone(v)])) };
+      best = { score, weights: new Map([...variables].map(([name, v]) => [name, tf.clone(v)])) };
       sinceBest = 0;
     } else if (++sinceBest >= patience) break;
   }
   if (best) {
-    for (const [name, value] of best.weights) params.variables.get(name)!.assign(value);
+    for (const [name, value] of best.weights) variables.get(name)!.assign(value);
     best.weights.forEach((t) => t.dispose());
   }
 
@@ -193,6 +206,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     entityTypes,
     tags,
     weights: exportWeights(params),
+    transitions: crf && exportTransitions(crf),
     temperature,
     threshold,
     outOfScopeLabel: outOfScope,
@@ -203,6 +217,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   classWeights.dispose();
   params.pretrained.dispose();
   params.variables.forEach((v) => v.dispose());
+  if (crf) disposeCrf(crf);
   return trained;
 }
 
@@ -277,6 +292,7 @@ function batchTensors(config: ModelConfig, rows: BatchArrays, b: number) {
 
 function trainStep(
   params: Parameters,
+  crf: Crf | null,
   optimizer: tf.Optimizer,
   trainable: tf.Variable[],
   data: EncodedExamples,
@@ -309,8 +325,12 @@ function trainStep(
         const intentNll = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(out.intentLogits)), 1));
         let loss = tf.div(tf.sum(tf.mul(intentNll, tf.gather(classWeights, intents))), b);
         if (withEntities) {
-          const tagNll = tf.neg(tf.sum(tf.mul(tf.oneHot(tags, config.tags), tf.logSoftmax(out.entityLogits)), 2));
-          loss = tf.add(loss, tf.div(tf.sum(tf.mul(tagNll, batch.mask)), tf.maximum(tf.sum(batch.mask), 1)));
+          // Per token either way, so the entity loss weighs the same against the intent loss.
+          const tokens = tf.maximum(tf.sum(batch.mask), 1);
+          const entityNll = crf
+            ? tf.sum(crfNegativeLogLikelihood(crf, out.entityLogits, tags, batch.mask))
+            : tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(tf.oneHot(tags, config.tags), tf.logSoftmax(out.entityLogits)), 2)), batch.mask));
+          loss = tf.add(loss, tf.div(entityNll, tokens));
         }
         return loss as tf.Scalar;
       },
@@ -362,7 +382,15 @@ export function predictLogits(params: Parameters, featurizer: Featurizer, texts:
   return { intent, entity, spans };
 }
 
-function evaluateSplit(params: Parameters, featurizer: Featurizer, examples: readonly Example[], labels: readonly string[], tags: readonly string[], temperature: number) {
+function evaluateSplit(
+  params: Parameters,
+  featurizer: Featurizer,
+  examples: readonly Example[],
+  labels: readonly string[],
+  tags: readonly string[],
+  transitions: TagTransitions | null,
+  temperature: number,
+) {
   const logits = predictLogits(params, featurizer, examples.map((e) => e.text));
   let correct = 0;
   let truePositives = 0;
@@ -372,7 +400,7 @@ function evaluateSplit(params: Parameters, featurizer: Featurizer, examples: rea
     const probabilities = softmax(logits.intent[i]!, temperature);
     if (labels[argmax(probabilities)] === example.intent) correct++;
     if (tags.length > 1) {
-      const found = decodeEntities(logits.entity[i]!, tags, logits.spans[i]!);
+      const found = decodeEntities(logits.entity[i]!, tags, logits.spans[i]!, transitions);
       const goldKeys = new Set(example.entities.map((e) => `${e.entity}:${e.start}:${e.end}`));
       gold += goldKeys.size;
       predicted += found.length;
