@@ -48,3 +48,24 @@ test('when the model cannot load, typed messages get the menu and say so', async
   await expect(transcript(page).getByText('Monday to Friday', { exact: false })).toBeVisible();
   expect(consoleErrors.some((e) => e.includes('language model could not load'))).toBe(true);
 });
+
+test('a returning visitor fetches neither the runtime nor the model again (both cached and verified)', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('requestfinished', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/\.wasm$|model\.onnx$/.test(path)) fetched.push(path);
+  });
+  const visit = async () => {
+    const ready = page.evaluate(() => new Promise<{ fromCache: boolean }>((resolve) => window.parley!.on('modelReady', resolve)));
+    await page.getByRole('button', { name: 'Ouvrir la discussion' }).click();
+    return ready;
+  };
+  await page.goto('/e2e/interaction.html');
+  expect((await visit()).fromCache).toBe(false);
+  expect(fetched.sort()).toEqual(['/models/acme/model.onnx', '/ort/ort-wasm-simd-threaded.wasm']);
+
+  fetched.length = 0;
+  await page.goto('/e2e/interaction.html');
+  expect((await visit()).fromCache).toBe(true);
+  expect(fetched).toEqual([]);
+});

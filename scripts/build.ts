@@ -17,8 +17,11 @@ import { build, type InlineConfig } from 'vite';
 import pkg from '../package.json' with { type: 'json' };
 import { printSizes } from './size';
 
-/** onnxruntime-web's single-threaded SIMD WASM runtime: the only build the worker loads. */
-const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs'];
+/**
+ * onnxruntime-web's runtimes the worker may load: the plain SIMD build (WASM backend) and the asyncify
+ * build (WebGPU backend). A visitor's browser fetches only the one it uses.
+ */
+const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.mjs', 'ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
 
 const base: InlineConfig = { configFile: 'vite.config.ts', logLevel: 'warn', publicDir: false };
 const runtimeDependencies = Object.keys(pkg.dependencies);
@@ -53,8 +56,10 @@ async function main() {
     },
   });
   // The NLU worker (onnxruntime-web's WASM build inside) and the runtime's .wasm, served by the site.
-  // The worker knows the .wasm's hash, so it can cache the file itself and never run a mismatched one.
-  const wasmSha256 = createHash('sha256').update(readFileSync(`node_modules/onnxruntime-web/dist/${ORT_RUNTIME_FILES[0]}`)).digest('hex');
+  // The worker knows the .wasm files' hashes, so it can cache them itself and never run a mismatched one.
+  const wasmSha256 = Object.fromEntries(
+    ORT_RUNTIME_FILES.filter((file) => file.endsWith('.wasm')).map((file) => [file, createHash('sha256').update(readFileSync(`node_modules/onnxruntime-web/dist/${file}`)).digest('hex')]),
+  );
   await build({
     ...base,
     define: { __PARLEY_ORT_WASM_SHA256__: JSON.stringify(wasmSha256) },
@@ -63,9 +68,11 @@ async function main() {
       emptyOutDir: false,
       target: 'es2022',
       assetsInlineLimit: 0,
+      // A worker has no document: Vite's preload helper for dynamic imports would throw there.
+      modulePreload: false,
       rolldownOptions: {
         input: 'src/nlu/worker.ts',
-        output: { format: 'es', entryFileNames: 'parley-nlu-worker.js', assetFileNames: 'ort/[name][extname]' },
+        output: { format: 'es', entryFileNames: 'parley-nlu-worker.js', chunkFileNames: (chunk) => `parley-nlu-${chunk.name.replace(/^ort\.(\w+)\..*$/, 'ort-$1')}.js`, assetFileNames: 'ort/[name][extname]' },
       },
     },
   });

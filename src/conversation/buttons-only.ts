@@ -125,8 +125,9 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     if (!model || understanding.peek() !== 'idle') return Promise.resolve();
     understanding.value = 'loading';
     return model.load().then(
-      () => {
+      (info) => {
         if (understanding.peek() === 'loading') understanding.value = 'ready';
+        events.emit('modelReady', info);
       },
       (error: unknown) => {
         understanding.value = 'failed';

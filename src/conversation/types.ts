@@ -3,11 +3,12 @@ import type { ReadonlySignal } from '@preact/signals-core';
 import type { MenuBot } from '../bot/menu-bot';
 import type { Strings } from '../i18n';
 import type { ParseResult } from '../nlu/parse';
+import type { LoadInfo } from '../nlu/protocol';
 
 /** The language model, injected (the widget's is a Web Worker; tests give their own). */
 export interface Understanding {
   /** Loads and warms the model; rejects when it cannot. */
-  load(): Promise<unknown>;
+  load(): Promise<LoadInfo>;
   parse(text: string): Promise<ParseResult>;
 }
 
@@ -50,6 +51,8 @@ export interface ConversationEvents {
   feedback: { message: ChatMessage; rating: Rating };
   error: ConversationError;
   ready: { botName: string };
+  /** The language model is loaded and warm: which backend runs it, and how long loading took. */
+  modelReady: LoadInfo;
   /** What the language model made of a message. */
   understood: { message: ChatMessage; result: ParseResult };
 }

@@ -24,6 +24,7 @@ export function readSettings(dataset: DOMStringMap, globalSettings: EmbedSetting
   assign('position', oneOf(text('position'), ['left', 'right'] as const));
   assign('theme', oneOf(text('theme'), ['auto', 'light', 'dark'] as const));
   assign('load', oneOf(text('load'), ['idle', 'interaction'] as const));
+  assign('nluBackend', oneOf(text('nluBackend'), ['auto', 'wasm', 'webgpu'] as const));
   const maxLength = Number(text('maxLength'));
   assign('maxMessageLength', Number.isInteger(maxLength) && maxLength > 0 ? maxLength : undefined);
   if (dataset.open !== undefined) assign('open', dataset.open !== 'false');

@@ -27,6 +27,8 @@ export type WorkerRequest = LoadRequest | ParseRequest;
 
 export interface LoadInfo {
   backend: 'wasm' | 'webgpu';
+  /** Why that backend (see backend.ts). */
+  backendReason: string;
   modelBytes: number;
   /** Whether the model bytes came from the cache of an earlier visit. */
   fromCache: boolean;

@@ -1,15 +1,19 @@
 /**
- * The NLU Web Worker: loads the bot bundle and its ONNX model into onnxruntime-web (WASM, one thread),
- * warms the session with one inference, then answers parse requests. Every failure is answered with an
- * error value naming what failed; the worker never goes silent.
+ * The NLU Web Worker: loads the bot bundle and its ONNX model into onnxruntime-web (WASM, one thread,
+ * or WebGPU: see backend.ts), warms the session with one inference, then answers parse requests. Each
+ * onnxruntime build is its own chunk, so only the one in use is fetched. Every failure is answered
+ * with an error value naming what failed; the worker never goes silent.
  */
-import * as ort from 'onnxruntime-web/wasm';
+import type * as OrtWasm from 'onnxruntime-web/wasm';
+import { chooseBackend, type BackendChoice } from './backend';
 import { parseNluBundle, type NluBundle } from './bundle';
 import { createExtractors, type ExtractorsDefinition } from './extractors';
 import { fetchVerified, ModelCorruptError } from './model-cache';
-import { createOrtRunner } from './model-runner';
+import { createOrtRunner, type ModelRunner } from './model-runner';
 import { createParser, type Parser } from './parse';
-import type { LoadInfo, LoadRequest, NluError, WorkerRequest, WorkerResponse } from './protocol';
+import type { Backend, LoadInfo, LoadRequest, NluError, WorkerRequest, WorkerResponse } from './protocol';
+
+type Ort = typeof OrtWasm;
 
 interface BotFile {
   nlu?: unknown;
@@ -18,8 +22,10 @@ interface BotFile {
 
 let parser: Parser | null = null;
 
-/** onnxruntime-web's single-threaded SIMD build: the only runtime file the worker needs. */
-const RUNTIME_WASM_FILE = 'ort-wasm-simd-threaded.wasm';
+/** The .wasm each onnxruntime build loads (the WebGPU build needs asyncify for its async kernels). */
+const RUNTIME_WASM_FILES = { wasm: 'ort-wasm-simd-threaded.wasm', webgpu: 'ort-wasm-simd-threaded.asyncify.wasm' } as const;
+
+const importRuntime = (backend: 'wasm' | 'webgpu'): Promise<Ort> => (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm'));
 
 const scope = self as unknown as { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerResponse): void };
 
@@ -52,22 +58,16 @@ async function load(request: LoadRequest): Promise<LoadInfo> {
     if (error instanceof ModelCorruptError) throw new NluFailure({ code: 'model-corrupt', message: `${error.message}: the model does not match bot.json; rebuild the bundle with parley train and deploy both files` });
     throw new NluFailure({ code: 'model-fetch-failed', message: error instanceof Error ? error.message : String(error) });
   }
-  await useCachedRuntime(request.runtimeUrl);
 
-  let runner;
-  try {
-    ort.env.wasm.numThreads = 1; // threads need cross-origin isolation and gain nothing at this size
-    ort.env.wasm.wasmPaths = request.runtimeUrl;
-    runner = await createOrtRunner(ort, model.bytes, bundle.config, { executionProviders: ['wasm'] });
-  } catch (error) {
-    throw new NluFailure({ code: 'runtime-failed', message: `onnxruntime could not start: ${String(error)}` });
-  }
+  const choice = chooseBackend(request.backend, await hasGpuAdapter(request.backend), bundle.config);
+  const runner = await startRuntime(choice, model.bytes, bundle, request.runtimeUrl);
   const extractors = createExtractors(bot.extractors ?? {});
   parser = createParser(bundle, runner, extractors);
   const loaded = performance.now();
   await parser.parse('hello', { now: new Date(), timeZone: 'UTC', locale: 'en' });
   return {
-    backend: 'wasm',
+    backend: runner.backend,
+    backendReason: runner.reason,
     modelBytes: model.bytes.byteLength,
     fromCache: model.fromCache,
     loadMs: loaded - started,
@@ -75,15 +75,50 @@ async function load(request: LoadRequest): Promise<LoadInfo> {
   };
 }
 
-/** The runtime's .wasm this worker was built with (set by the build; absent when run from source). */
-const RUNTIME_WASM_SHA256 = typeof __PARLEY_ORT_WASM_SHA256__ === 'string' ? __PARLEY_ORT_WASM_SHA256__ : null;
+/** Only ask the GPU when it could be used: requesting an adapter can take a while. */
+async function hasGpuAdapter(requested: Backend): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (requested === 'wasm' || !gpu) return false;
+  return Boolean(await gpu.requestAdapter().catch(() => null));
+}
+
+/**
+ * Starts onnxruntime on the chosen backend; a WebGPU failure (driver, unsupported kernel) falls back
+ * to WASM rather than to no model at all.
+ */
+async function startRuntime(choice: BackendChoice, model: Uint8Array, bundle: NluBundle, runtimeUrl: string): Promise<ModelRunner & BackendChoice> {
+  try {
+    const ort = await importRuntime(choice.backend);
+    ort.env.wasm.numThreads = 1; // threads need cross-origin isolation and gain nothing at this size
+    ort.env.wasm.wasmPaths = runtimeUrl;
+    await useCachedRuntime(ort, choice.backend, runtimeUrl);
+    const runner = await createOrtRunner(ort, model, bundle.config, {
+      executionProviders: choice.backend === 'webgpu' ? ['webgpu', 'wasm'] : ['wasm'],
+      // Errors only: WebGPU warns (on the page's console) that shape ops run on the CPU, as intended.
+      logSeverityLevel: 3,
+    });
+    return Object.assign(runner, choice);
+  } catch (error) {
+    if (choice.backend === 'webgpu') {
+      console.warn('[parley] WebGPU could not run the model; using WASM instead.', error);
+      return startRuntime({ backend: 'wasm', reason: `WebGPU failed (${String(error)})` }, model, bundle, runtimeUrl);
+    }
+    if (error instanceof NluFailure) throw error;
+    throw new NluFailure({ code: 'runtime-failed', message: `onnxruntime could not start: ${String(error)}` });
+  }
+}
+
+/** The runtime .wasm files this worker was built with, by name (set by the build; absent from source). */
+const RUNTIME_WASM_SHA256: Record<string, string> | null = typeof __PARLEY_ORT_WASM_SHA256__ === 'object' ? __PARLEY_ORT_WASM_SHA256__ : null;
 
 /** Hands onnxruntime the .wasm from the cache (fetched and cached on the first visit). */
-async function useCachedRuntime(runtimeUrl: string): Promise<void> {
-  if (!RUNTIME_WASM_SHA256 || ort.env.wasm.wasmBinary) return;
-  const url = new URL(RUNTIME_WASM_FILE, runtimeUrl).href;
+async function useCachedRuntime(ort: Ort, backend: 'wasm' | 'webgpu', runtimeUrl: string): Promise<void> {
+  const file = RUNTIME_WASM_FILES[backend];
+  const sha256 = RUNTIME_WASM_SHA256?.[file];
+  if (!sha256 || ort.env.wasm.wasmBinary) return;
+  const url = new URL(file, runtimeUrl).href;
   try {
-    ort.env.wasm.wasmBinary = (await fetchVerified(url, RUNTIME_WASM_SHA256)).bytes;
+    ort.env.wasm.wasmBinary = (await fetchVerified(url, sha256)).bytes;
   } catch (error) {
     const advice = error instanceof ModelCorruptError ? ': serve the ort/ folder from the same Parley version as parley-nlu-worker.js' : '';
     throw new NluFailure({ code: 'runtime-failed', message: `the language runtime could not be loaded: ${error instanceof Error ? error.message : String(error)}${advice}` });

@@ -18,6 +18,7 @@ import widgetCss from './styles/widget.css?inline';
 import { applyTheme } from './theme';
 import { botFileUrl } from '../conversation/load-bot';
 import type { Understanding } from '../conversation/types';
+import type { Backend } from '../nlu/protocol';
 import { HOST_TAG } from './host';
 
 export interface MountOptions extends WidgetOptions {
@@ -69,7 +70,7 @@ export function mountInShadow(
   const locale = pickLocale(options.locale, navigator.languages ?? [navigator.language]);
   const strings = locales[locale];
   const understanding =
-    typeof options.bot === 'string' && options.nlu !== false ? lazyUnderstanding(options.bot, options.assetsUrl ?? new URL('.', import.meta.url).href) : undefined;
+    typeof options.bot === 'string' && options.nlu !== false ? lazyUnderstanding(options.bot, options.assetsUrl ?? new URL('.', import.meta.url).href, options.nluBackend) : undefined;
   const conversation = createConversation({
     bot: options.bot,
     ...(understanding && { understanding }),
@@ -143,9 +144,9 @@ export function mountInShadow(
 }
 
 /** The NLU client is its own chunk, fetched with the worker when the model starts loading, not before. */
-function lazyUnderstanding(bot: string, assetsUrl: string): Understanding & { dispose(): void } {
+function lazyUnderstanding(bot: string, assetsUrl: string, backend: Backend | undefined): Understanding & { dispose(): void } {
   let client: Promise<Understanding & { dispose(): void }> | undefined;
-  const get = () => (client ??= import('./understanding').then((module) => module.createWorkerUnderstanding(botFileUrl(bot, location.href), assetsUrl)));
+  const get = () => (client ??= import('./understanding').then((module) => module.createWorkerUnderstanding(botFileUrl(bot, location.href), assetsUrl, backend)));
   return {
     load: async () => (await get()).load(),
     parse: async (text) => (await get()).parse(text),

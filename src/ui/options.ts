@@ -1,5 +1,6 @@
 /** What a site owner (script tag) or a front-end team (`mount`) can set. */
 import type { MenuBot } from '../bot/menu-bot';
+import type { Backend } from '../nlu/protocol';
 
 export type Position = 'left' | 'right';
 export type Theme = 'auto' | 'light' | 'dark';
@@ -37,4 +38,10 @@ export interface WidgetOptions {
   assetsUrl?: string;
   /** false: never load the language model (buttons-only). */
   nlu?: boolean;
+  /**
+   * Where the language model runs: 'auto' (default) picks WebGPU only when the browser has it and the
+   * model is big enough to be faster there, else WASM; 'wasm' or 'webgpu' force one (WebGPU falls back
+   * to WASM when the browser cannot run it).
+   */
+  nluBackend?: Backend;
 }
