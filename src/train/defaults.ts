@@ -42,4 +42,6 @@ export const trainDefaults = {
   entitySwapRate: 0.5,
   /** Learned tag transitions on the entity head (a CRF) instead of tagging each token alone. */
   entityCrf: true,
+  /** Weight of the entity loss against the intent loss (both per token / per message means). */
+  entityLossWeight: 1,
 } as const;

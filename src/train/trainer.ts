@@ -36,6 +36,8 @@ export interface TrainOptions {
   entitySwapRate?: number;
   /** Learned tag transitions (a CRF) on top of the entity head; off, each token is tagged alone. */
   entityCrf?: boolean;
+  /** Weight of the entity loss against the intent loss. */
+  entityLossWeight?: number;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -168,7 +170,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     let lossSum = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const rows = batches[step]!;
-      const loss = trainStep(params, crf, optimizer, trainable, train, rows, classWeights, tags.length > 1, random, regularization);
+      const loss = trainStep(params, crf, optimizer, trainable, train, rows, classWeights, tags.length > 1, random, regularization, options.entityLossWeight ?? trainDefaults.entityLossWeight);
       clampPaddingRows(params);
       lossSum += loss;
       if (step % 20 === 0 || step === stepsPerEpoch - 1) {
@@ -301,6 +303,7 @@ function trainStep(
   withEntities: boolean,
   random: () => number,
   regularization: Regularization,
+  entityLossWeight: number,
 ): number {
   const { config } = params;
   const rows = takeRows(data, rowIndices, config.maxTokens, config.ngramsPerToken, config.sparseFeatures, config.tokenFeaturesPerToken);
@@ -330,7 +333,7 @@ function trainStep(
           const entityNll = crf
             ? tf.sum(crfNegativeLogLikelihood(crf, out.entityLogits, tags, batch.mask))
             : tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(tf.oneHot(tags, config.tags), tf.logSoftmax(out.entityLogits)), 2)), batch.mask));
-          loss = tf.add(loss, tf.div(entityNll, tokens));
+          loss = tf.add(loss, tf.mul(tf.div(entityNll, tokens), entityLossWeight));
         }
         return loss as tf.Scalar;
       },
