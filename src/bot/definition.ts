@@ -5,10 +5,10 @@
  */
 import * as v from 'valibot';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { DialogueSchema, NAME } from './dialogue-schema';
 import { MenuBotSchema } from './menu-bot';
 
 const BUILTINS = ['date', 'time', 'number', 'amount', 'email', 'phone', 'url'] as const;
-const NAME = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and "_", starting with a letter'));
 
 const EntitySchema = v.pipe(
   v.strictObject({
@@ -27,11 +27,19 @@ export const BotDefinitionSchema = v.strictObject({
   language: v.optional(v.string()),
   greeting: v.optional(v.string()),
   intents: v.pipe(
-    v.record(NAME, v.strictObject({ examples: v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty'))), v.minLength(1, 'needs examples')) })),
+    v.record(
+      NAME,
+      v.strictObject({
+        /** Shown on buttons (clarification, fallback lists): "Order status". */
+        title: v.optional(v.pipe(v.string(), v.minLength(1, 'must not be empty'))),
+        examples: v.pipe(v.array(v.pipe(v.string(), v.minLength(1, 'must not be empty'))), v.minLength(1, 'needs examples')),
+      }),
+    ),
     v.check((intents) => Object.keys(intents).length >= 2, 'a bot needs at least two intents'),
   ),
   entities: v.optional(v.record(NAME, v.nullable(EntitySchema))),
   menu: v.optional(MenuBotSchema.entries.menu),
+  ...DialogueSchema,
 });
 
 export type BotDefinition = v.InferOutput<typeof BotDefinitionSchema>;
