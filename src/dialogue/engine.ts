@@ -81,7 +81,7 @@ class Turn {
   }
 
   private setSlot(slot: string, value: SlotValue | null): void {
-    if (value === null) delete this.state.slots[slot];
+    if (value === null) this.state.slots = Object.fromEntries(Object.entries(this.state.slots).filter(([name]) => name !== slot));
     else this.state.slots[slot] = value;
     this.actions.push({ type: 'set_slot', slot, value });
   }
