@@ -49,43 +49,96 @@ export interface Problem {
   line: number;
   path: string;
   message: string;
+  /** Warnings are reported but do not stop training or `parley validate`. */
+  severity?: 'error' | 'warning';
 }
 
 export function formatProblem(problem: Problem): string {
-  return `${problem.file}:${problem.line}: ${problem.path || '(root)'}: ${problem.message}`;
+  return `${problem.file}:${problem.line}: ${problem.severity === 'warning' ? 'warning: ' : ''}${problem.path || '(root)'}: ${problem.message}`;
 }
 
-export type LoadResult = { ok: true; definition: BotDefinition; problems: Problem[] } | { ok: false; problems: Problem[] };
+export type LoadResult = { ok: true; definition: BotDefinition; problems: Problem[]; locate: Locate } | { ok: false; problems: Problem[] };
+
+/** File and line of a path in the definition (the first file that has it). */
+export type Locate = (keys: ReadonlyArray<string | number>) => { file: string; line: number; path: string };
+
+export interface SourceFile {
+  file: string;
+  source: string;
+}
 
 /** Parses and validates a definition's text; `file` only labels the problems. */
 export function loadDefinition(source: string, file: string): LoadResult {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
-  if (document.errors.length > 0) {
-    return { ok: false, problems: document.errors.map((error) => ({ file, line: lineOf(error.pos[0]), path: '', message: error.message.split('\n')[0]! })) };
-  }
-  const result = v.safeParse(BotDefinitionSchema, document.toJS());
-  if (!result.success) {
-    return {
-      ok: false,
-      problems: result.issues.map((issue) => {
-        const keys = (issue.path ?? []).map((item) => item.key as string | number);
-        return { file, line: lineOf(nodeAt(document.contents, keys)?.range?.[0]), path: formatPath(keys), message: issue.message };
-      }),
-    };
-  }
+  return loadDefinitionFiles([{ file, source }]);
+}
+
+/**
+ * A definition split over several files (a folder: intents in one, responses in another...): each
+ * top-level section is merged across files, and every problem still points at its own file and line.
+ */
+export function loadDefinitionFiles(files: readonly SourceFile[]): LoadResult {
+  const documents: Array<{ file: string; contents: unknown; lineOf: (offset: number | undefined) => number }> = [];
   const problems: Problem[] = [];
+  const merged: Record<string, unknown> = {};
+  for (const { file, source } of files) {
+    const lineCounter = new LineCounter();
+    const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+    if (document.errors.length > 0) {
+      problems.push(...document.errors.map((error) => ({ file, line: lineOf(error.pos[0]), path: '', message: error.message.split('\n')[0]! })));
+      continue;
+    }
+    documents.push({ file, contents: document.contents, lineOf });
+    const data: unknown = document.toJS();
+    if (data === null || data === undefined) continue;
+    if (typeof data !== 'object' || Array.isArray(data)) {
+      problems.push({ file, line: 1, path: '', message: 'a bot definition is a map of sections (name, intents, entities, slots, flows, rules, responses, settings)' });
+      continue;
+    }
+    for (const [section, value] of Object.entries(data as Record<string, unknown>)) {
+      const existing = merged[section];
+      if (existing && typeof existing === 'object' && !Array.isArray(existing) && value && typeof value === 'object' && !Array.isArray(value)) {
+        for (const key of Object.keys(value)) {
+          if (key in existing) problems.push({ ...locateIn(documents.slice(-1), [section, key]), message: `${section}.${key} is defined in more than one file` });
+        }
+        merged[section] = { ...existing, ...value };
+      } else if (existing !== undefined) {
+        problems.push({ ...locateIn(documents.slice(-1), [section]), message: `${section} is defined in more than one file` });
+      } else merged[section] = value;
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const locate: Locate = (keys) => locateIn(documents, keys);
+
+  const result = v.safeParse(BotDefinitionSchema, merged);
+  if (!result.success) {
+    return { ok: false, problems: result.issues.map((issue) => ({ ...locate((issue.path ?? []).map((item) => item.key as string | number)), message: issue.message })) };
+  }
   const definition = result.output;
   for (const [intent, { examples }] of Object.entries(definition.intents)) {
     examples.forEach((example, index) => {
       const parsed = parseExample(example);
-      const keys = ['intents', intent, 'examples', index];
-      const at = { file, line: lineOf(nodeAt(document.contents, keys)?.range?.[0]), path: formatPath(keys) };
-      if (!parsed.ok) problems.push({ ...at, message: parsed.problem });
+      if (!parsed.ok) problems.push({ ...locate(['intents', intent, 'examples', index]), message: parsed.problem });
     });
   }
-  return problems.length ? { ok: false, problems } : { ok: true, definition, problems };
+  return problems.length ? { ok: false, problems } : { ok: true, definition, problems, locate };
+}
+
+function locateIn(documents: ReadonlyArray<{ file: string; contents: unknown; lineOf: (offset: number | undefined) => number }>, keys: ReadonlyArray<string | number>) {
+  const path = formatPath(keys);
+  // The deepest node any file has on this path: a file that defines intents.greet wins over one
+  // that only has intents.
+  let best: { file: string; line: number; depth: number } | null = null;
+  for (const document of documents) {
+    for (let depth = keys.length; depth > 0; depth--) {
+      const node = nodeAt(document.contents, keys.slice(0, depth));
+      if (node && (!best || depth > best.depth)) {
+        best = { file: document.file, line: document.lineOf(node.range?.[0]), depth };
+        break;
+      }
+    }
+  }
+  return { file: best?.file ?? documents[0]?.file ?? '(definition)', line: best?.line ?? 1, path };
 }
 
 function nodeAt(node: unknown, keys: ReadonlyArray<string | number>): YamlNode | undefined {
@@ -93,7 +146,7 @@ function nodeAt(node: unknown, keys: ReadonlyArray<string | number>): YamlNode |
   for (const key of keys) {
     if (isMap(current)) current = current.get(key, true);
     else if (isSeq(current)) current = current.get(key as number, true);
-    else return current as YamlNode | undefined;
+    else return undefined;
   }
   return current as YamlNode | undefined;
 }

@@ -142,7 +142,7 @@ describe('digressions and rules', () => {
     const start = [say('refund please', parse('refund_request')), say('actually where is my order A99999', parse('order_status', 0.9, [order('A99999')]))];
     const asked = run(start);
     expect(asked.last[0]).toMatchObject({ response: 'confirm_switch' });
-    expect(asked.last[0]!.type === 'say' && asked.last[0].text).toMatch(/your refund.*your order/);
+    expect(asked.last[0]?.type === 'say' && asked.last[0].text).toMatch(/your refund.*your order/);
 
     const no = run([...start, say('no', parse('deny'))]);
     expect(no.state.form).toMatchObject({ flow: 'refund', asking: 'order_id' });

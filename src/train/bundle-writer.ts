@@ -1,6 +1,7 @@
 /** Writes a bot bundle: `bot.json` (menu, NLU bundle, rule extractors) and `model.onnx`, next to each other. */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DialogueBot } from '../bot/dialogue-schema';
 import type { MenuBot } from '../bot/menu-bot';
 import type { NluBundle } from '../nlu/bundle';
 import type { ExtractorsDefinition } from '../nlu/extractors';
@@ -9,6 +10,8 @@ export interface BotBundleFile extends Partial<MenuBot> {
   name: string;
   nlu: NluBundle;
   extractors: ExtractorsDefinition;
+  /** Slots, flows, rules, responses and settings: what the dialogue engine runs. */
+  dialogue: DialogueBot;
   /** What the bundle was built from, to rebuild only when it changed. */
   source: { sha256: string; parleyVersion: string };
 }

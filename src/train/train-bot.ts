@@ -1,10 +1,12 @@
 /** `parley train`: a bot definition file -> a bot bundle folder (bot.json + model.onnx). */
 import { PARLEY_VERSION } from '../version';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, extname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { extractorsDefinition, trainingExamples } from '../bot/compile-examples';
-import { formatProblem, loadDefinition, type BotDefinition } from '../bot/definition';
+import type { BotDefinition, Problem } from '../bot/definition';
+import { dialogueOf } from '../bot/dialogue-bundle';
+import { defaultBundleName, definitionFiles, readValidDefinition } from './definition-files';
 import { writeBundle, type BotBundleFile } from './bundle-writer';
 import { compileNlu } from './compile';
 import { MODEL_SPEC_VERSION } from './export/onnx-graph';
@@ -12,30 +14,24 @@ import { NLU_BUNDLE_FORMAT } from '../nlu/bundle';
 import { trainModel, type TrainProgress } from './trainer';
 import type { WordVectors } from './word-vectors';
 
-export class DefinitionError extends Error {}
+export { DefinitionError } from './definition-files';
 
-/** A bot's definition: one file, or the `bot.yaml` of a folder. */
+/** A bot's definition path (a file, or a folder of definition files), checked to exist. */
 export function resolveDefinitionFile(path: string): string {
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    for (const name of ['bot.yaml', 'bot.yml', 'bot.json']) if (existsSync(join(path, name))) return join(path, name);
-    throw new DefinitionError(`${path} has no bot.yaml`);
-  }
-  if (!existsSync(path)) throw new DefinitionError(`${path} does not exist`);
+  definitionFiles(path);
   return path;
 }
 
-export function readDefinition(file: string): { definition: BotDefinition; sha256: string } {
-  const source = readFileSync(file, 'utf8');
-  const loaded = loadDefinition(source, file);
-  if (!loaded.ok) throw new DefinitionError(loaded.problems.map(formatProblem).join('\n'));
+/** The definition (errors throw a DefinitionError; warnings are returned) and the hash of its build. */
+export function readDefinition(path: string): { definition: BotDefinition; sha256: string; warnings: Problem[] } {
+  const read = readValidDefinition(path);
   // A new Parley, model spec or bundle format means a new bundle, even for the same definition.
-  const sha256 = createHash('sha256').update(source).update(PARLEY_VERSION).update(MODEL_SPEC_VERSION).update(String(NLU_BUNDLE_FORMAT)).digest('hex');
-  return { definition: loaded.definition, sha256 };
+  const sha256 = createHash('sha256').update(read.sha256).update(PARLEY_VERSION).update(MODEL_SPEC_VERSION).update(String(NLU_BUNDLE_FORMAT)).digest('hex');
+  return { definition: read.definition, sha256, warnings: read.warnings };
 }
 
-export function defaultBundleDir(definitionFile: string): string {
-  const name = basename(definitionFile, extname(definitionFile));
-  return join('models', name === 'bot' ? basename(join(definitionFile, '..')) : name);
+export function defaultBundleDir(path: string): string {
+  return join('models', defaultBundleName(path));
 }
 
 /** True when the bundle in `dir` was built from this exact definition by this version of Parley. */
@@ -85,6 +81,7 @@ export async function trainBot(options: {
       ...(definition.menu && { menu: definition.menu }),
       nlu: bundle,
       extractors: extractorsDefinition(definition),
+      dialogue: dialogueOf(definition),
       source: { sha256, parleyVersion: PARLEY_VERSION },
     },
     model,

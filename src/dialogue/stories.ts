@@ -1,0 +1,143 @@
+/**
+ * Conversation tests ("stories"), as `parley test` runs them: what the visitor says or presses, what
+ * the bot must answer and do, scripted fulfillment results. The runner is pure apart from the parser,
+ * which is injected (the trained model in the CLI, a fake in unit tests).
+ */
+import * as v from 'valibot';
+import type { DialogueBot } from '../bot/dialogue-schema';
+import { initialState, step } from './engine';
+import type { DialogueAction, DialogueEvent, DialogueState, SlotValue, Understood } from './types';
+
+const Scalar = v.union([v.string(), v.number(), v.boolean()]);
+
+const StepSchema = v.union([
+  v.strictObject({ user: v.string(), intent: v.optional(v.string()), entities: v.optional(v.record(v.string(), Scalar)) }),
+  v.strictObject({ button: v.string() }),
+  v.strictObject({ bot: v.string(), contains: v.optional(v.string()) }),
+  v.strictObject({ action: v.string(), slots: v.optional(v.record(v.string(), Scalar)) }),
+  v.strictObject({
+    fulfillment: v.union([
+      v.strictObject({ ok: v.literal(true), slots: v.optional(v.record(v.string(), v.nullable(Scalar))) }),
+      v.strictObject({ ok: v.literal(false), message: v.optional(v.string()) }),
+    ]),
+  }),
+  v.strictObject({ handoff: v.literal(true) }),
+  v.strictObject({ end: v.literal(true) }),
+  v.strictObject({ slots: v.record(v.string(), v.nullable(Scalar)) }),
+]);
+
+export const StoriesSchema = v.strictObject({
+  /** The clock of every story (dates such as "tomorrow" resolve against it); now by default. */
+  now: v.optional(v.pipe(v.string(), v.isoTimestamp('an ISO timestamp such as 2026-11-22T10:00:00Z'))),
+  stories: v.pipe(
+    v.array(v.strictObject({ name: v.pipe(v.string(), v.minLength(1)), steps: v.pipe(v.array(StepSchema), v.minLength(1, 'a story needs steps')) })),
+    v.minLength(1, 'no stories'),
+  ),
+});
+
+export type Stories = v.InferOutput<typeof StoriesSchema>;
+export type Story = Stories['stories'][number];
+export type StoryStep = Story['steps'][number];
+
+export interface StoryFailure {
+  step: number;
+  expected: string;
+  actual: string;
+}
+
+export interface StoryResult {
+  name: string;
+  passed: boolean;
+  failure?: StoryFailure;
+  /** The conversation up to the failure (or the whole story), one line per turn. */
+  transcript: string[];
+}
+
+export type ParseText = (text: string, now: number) => Promise<Understood>;
+
+const describeAction = (action: DialogueAction): string => {
+  switch (action.type) {
+    case 'say':
+    case 'ask':
+      return `bot: ${action.response} ("${action.text}")`;
+    case 'call_fulfillment':
+      return `action: ${action.action} ${JSON.stringify(action.slots)}`;
+    case 'handoff':
+      return `handoff (${action.reason})`;
+    case 'end':
+      return 'end';
+    case 'set_slot':
+      return `set ${action.slot}`;
+  }
+};
+
+const describeStep = (s: StoryStep): string => JSON.stringify(s);
+
+export async function runStory(bot: DialogueBot, story: Story, parseText: ParseText, now: number): Promise<StoryResult> {
+  let state: DialogueState = initialState(`story:${story.name}`, now);
+  const pending: DialogueAction[] = [];
+  let lastAction: string | null = null;
+  const transcript: string[] = [];
+  const fail = (index: number, expected: string, actual: string): StoryResult => ({ name: story.name, passed: false, failure: { step: index + 1, expected, actual }, transcript });
+
+  const feed = (event: DialogueEvent) => {
+    const result = step(bot, state, event);
+    state = result.state;
+    for (const action of result.actions) {
+      if (action.type === 'call_fulfillment') lastAction = action.action;
+      if (action.type !== 'set_slot') {
+        pending.push(action);
+        transcript.push(`  ${describeAction(action)}`);
+      }
+    }
+  };
+  const nextAction = () => pending.shift();
+
+  for (const [index, storyStep] of story.steps.entries()) {
+    const isInput = 'user' in storyStep || 'button' in storyStep || 'fulfillment' in storyStep;
+    if (isInput && pending.length > 0) return fail(index, describeStep(storyStep), `unexpected ${describeAction(pending[0]!)}`);
+    if ('user' in storyStep) {
+      const parse = await parseText(storyStep.user, now);
+      transcript.push(`user: ${storyStep.user}  [${parse.intent.name} ${parse.intent.confidence.toFixed(2)}${parse.entities.map((e) => `, ${e.entity}=${String(e.value)}`).join('')}]`);
+      if (storyStep.intent !== undefined && parse.intent.name !== storyStep.intent) return fail(index, `intent ${storyStep.intent}`, `intent ${parse.intent.name} (${parse.intent.confidence.toFixed(2)})`);
+      for (const [entity, value] of Object.entries(storyStep.entities ?? {})) {
+        const found = parse.entities.filter((e) => e.entity === entity).map((e) => String(typeof e.value === 'object' ? (e.text ?? JSON.stringify(e.value)) : e.value));
+        if (!found.includes(String(value))) return fail(index, `entity ${entity}=${String(value)}`, found.length ? `${entity}=${found.join(', ')}` : `no ${entity}`);
+      }
+      feed({ type: 'message', text: storyStep.user, parse, now, timeZone: 'UTC' });
+    } else if ('button' in storyStep) {
+      transcript.push(`button: ${storyStep.button}`);
+      const parse = storyStep.button.startsWith('/') ? undefined : await parseText(storyStep.button, now);
+      feed({ type: 'button', payload: storyStep.button, now, timeZone: 'UTC', ...(parse && { parse }) });
+    } else if ('fulfillment' in storyStep) {
+      if (!lastAction) return fail(index, describeStep(storyStep), 'no action was called');
+      transcript.push(`fulfillment ${lastAction}: ${JSON.stringify(storyStep.fulfillment)}`);
+      const result = storyStep.fulfillment;
+      feed(result.ok ? { type: 'fulfillment', action: lastAction, ok: true, ...(result.slots && { slots: result.slots }), now } : { type: 'fulfillment', action: lastAction, ok: false, ...(result.message !== undefined && { message: result.message }), now });
+    } else if ('bot' in storyStep) {
+      const action = nextAction();
+      const matches = action && (action.type === 'say' || action.type === 'ask') && action.response === storyStep.bot && (storyStep.contains === undefined || action.text.includes(storyStep.contains));
+      if (!matches) return fail(index, `bot: ${storyStep.bot}${storyStep.contains ? ` containing "${storyStep.contains}"` : ''}`, action ? describeAction(action) : 'nothing');
+    } else if ('action' in storyStep) {
+      const action = nextAction();
+      const matches =
+        action?.type === 'call_fulfillment' && action.action === storyStep.action && Object.entries(storyStep.slots ?? {}).every(([slot, value]) => String(action.slots[slot]) === String(value));
+      if (!matches) return fail(index, `action: ${storyStep.action}${storyStep.slots ? ` ${JSON.stringify(storyStep.slots)}` : ''}`, action ? describeAction(action) : 'nothing');
+    } else if ('handoff' in storyStep) {
+      const action = nextAction();
+      if (action?.type !== 'handoff') return fail(index, 'handoff', action ? describeAction(action) : 'nothing');
+    } else if ('end' in storyStep) {
+      const action = nextAction();
+      if (action?.type !== 'end') return fail(index, 'end', action ? describeAction(action) : 'nothing');
+    } else {
+      for (const [slot, expected] of Object.entries(storyStep.slots)) {
+        const actual: SlotValue | undefined = state.slots[slot];
+        if (expected === null ? actual !== undefined : String(actual) !== String(expected)) {
+          return fail(index, `slot ${slot}=${expected === null ? '(unset)' : String(expected)}`, `slot ${slot}=${actual === undefined ? '(unset)' : String(actual)}`);
+        }
+      }
+    }
+  }
+  if (pending.length > 0) return fail(story.steps.length, '(end of story)', `unexpected ${describeAction(pending[0]!)}`);
+  return { name: story.name, passed: true, transcript };
+}
