@@ -3,11 +3,11 @@
  * exposes the transcript as signals. The UI talks only to a `Conversation`, never to NLU or fetch.
  * Until the language model lands, every conversation runs in buttons-only mode.
  */
-import { createButtonsOnlyConversation } from './buttons-only';
+import { createConversationWithBot } from './conversation';
 import type { Conversation, ConversationOptions } from './types';
 
 export type * from './types';
 
 export function createConversation(options: ConversationOptions): Conversation {
-  return createButtonsOnlyConversation(options);
+  return createConversationWithBot(options);
 }

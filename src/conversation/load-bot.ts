@@ -1,8 +1,10 @@
 /** Fetches and validates a bot bundle's `bot.json`. Failures come back as values with a precise detail. */
+import { parseDialogue } from '../bot/dialogue-bundle';
+import type { DialogueBot } from '../bot/dialogue-schema';
 import { parseMenuBot, type MenuBot } from '../bot/menu-bot';
 
 /** `hasModel`: the bundle carries a trained language model (`nlu`), so free text can be understood. */
-export type LoadBotResult = { ok: true; bot: MenuBot; hasModel: boolean } | { ok: false; detail: string; retryable: boolean };
+export type LoadBotResult = { ok: true; bot: MenuBot; hasModel: boolean; dialogue: DialogueBot | null } | { ok: false; detail: string; retryable: boolean };
 
 /** `/models/acme/` -> `/models/acme/bot.json`; a URL that already names a `.json` file is kept. */
 export function botFileUrl(bot: string, baseUrl: string): string {
@@ -20,7 +22,7 @@ export async function loadBot(
 ): Promise<LoadBotResult> {
   if (typeof bot !== 'string') {
     const parsed = parseMenuBot(bot, 'bot option');
-    return parsed.ok ? { ok: true, bot: parsed.value, hasModel: false } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
+    return parsed.ok ? { ok: true, bot: parsed.value, hasModel: false, dialogue: null } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
   }
 
   let url: string;
@@ -52,6 +54,15 @@ export async function loadBot(
     return { ok: false, detail: `${url} is not valid JSON`, retryable: false };
   }
   const parsed = parseMenuBot(data, url);
-  const hasModel = typeof data === 'object' && data !== null && 'nlu' in data;
-  return parsed.ok ? { ok: true, bot: parsed.value, hasModel } : { ok: false, detail: parsed.problems.join('\n'), retryable: false };
+  const record = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const hasModel = 'nlu' in record;
+  if (!parsed.ok) return { ok: false, detail: parsed.problems.join('\n'), retryable: false };
+  let dialogue: DialogueBot | null = null;
+  if ('dialogue' in record) {
+    const checked = parseDialogue(record.dialogue, `${url} dialogue`);
+    // A broken dialogue must not take the menu down with it: say why, and run buttons-only.
+    if (checked.ok) dialogue = checked.value;
+    else console.error(`[parley] the bot's dialogue is invalid; running buttons-only:\n${checked.problems.join('\n')}`);
+  }
+  return { ok: true, bot: parsed.value, hasModel, dialogue };
 }

@@ -4,6 +4,7 @@ import type { MenuBot } from '../bot/menu-bot';
 import type { Strings } from '../i18n';
 import type { ParseResult } from '../nlu/parse';
 import type { LoadInfo } from '../nlu/protocol';
+import type { Fulfill } from './dialogue-turn';
 
 /** The language model, injected (the widget's is a Web Worker; tests give their own). */
 export interface Understanding {
@@ -53,6 +54,10 @@ export interface ConversationEvents {
   ready: { botName: string };
   /** The language model is loaded and warm: which backend runs it, and how long loading took. */
   modelReady: LoadInfo;
+  /** The bot hands the conversation to a person: the host page connects one (live chat, ticket). */
+  handoff: { reason: string; sessionId: string; slots: Record<string, string | number | boolean>; transcript: readonly ChatMessage[] };
+  /** The bot ended the conversation (the visitor said goodbye). */
+  end: { sessionId: string };
   /** What the language model made of a message. */
   understood: { message: ChatMessage; result: ParseResult };
 }
@@ -101,4 +106,6 @@ export interface ConversationOptions {
   baseUrl?: string;
   now?: () => number;
   understanding?: Understanding;
+  /** Calls the site's backend for a flow's action (order lookup, refund...). */
+  fulfill?: Fulfill;
 }

@@ -17,6 +17,7 @@ export function readSettings(dataset: DOMStringMap, globalSettings: EmbedSetting
   assign('bot', text('bot'));
   assign('title', text('title'));
   assign('greeting', text('greeting'));
+  assign('fulfillmentUrl', text('fulfillmentUrl'));
   assign('avatar', text('avatar'));
   assign('primaryColor', text('primaryColor'));
   assign('font', text('font'));

@@ -19,6 +19,7 @@ import { applyTheme } from './theme';
 import { botFileUrl } from '../conversation/load-bot';
 import type { Understanding } from '../conversation/types';
 import type { Backend } from '../nlu/protocol';
+import { createFulfillmentClient } from '../fulfillment/client';
 import { HOST_TAG } from './host';
 
 export interface MountOptions extends WidgetOptions {
@@ -78,6 +79,7 @@ export function mountInShadow(
     ...(options.greeting !== undefined && { greeting: options.greeting }),
     maxMessageLength: options.maxMessageLength ?? defaults.maxMessageLength,
     replyDelayMs: options.replyDelayMs ?? defaults.replyDelayMs,
+    ...((options.fulfill ?? options.fulfillmentUrl) && { fulfill: options.fulfill ?? createFulfillmentClient(options.fulfillmentUrl!) }),
   });
   const events = createEmitter<Pick<WidgetEvents, 'open' | 'close'>>();
   const isOpen = signal(mode === 'inline' || options.open === true);

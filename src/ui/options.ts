@@ -1,5 +1,6 @@
 /** What a site owner (script tag) or a front-end team (`mount`) can set. */
 import type { MenuBot } from '../bot/menu-bot';
+import type { Fulfill } from '../conversation/dialogue-turn';
 import type { Backend } from '../nlu/protocol';
 
 export type Position = 'left' | 'right';
@@ -44,4 +45,8 @@ export interface WidgetOptions {
    * to WASM when the browser cannot run it).
    */
   nluBackend?: Backend;
+  /** The site's endpoint for the bot's backend actions (order lookup, refund...): POST JSON. */
+  fulfillmentUrl?: string;
+  /** Or a function that performs them (for SPAs with their own API client); wins over fulfillmentUrl. */
+  fulfill?: Fulfill;
 }

@@ -1,12 +1,17 @@
 /**
- * The buttons-only conversation: the bot greets, offers its menu as quick replies, answers menu
- * choices, and says plainly that free text is not understood yet. It stays in the product as the
- * fallback when the language model cannot load.
+ * One visitor's conversation. With a language model and a dialogue in the bundle, typed messages go
+ * through the model and the dialogue engine (forms, confirmations, backend actions, handoffs). Without
+ * them, or when the model cannot load, it runs buttons-only: the bot offers its menu as quick replies,
+ * answers menu choices, and says plainly that typed text is not understood right now.
  */
 import { batch, computed, signal } from '@preact/signals-core';
 import type { MenuBot } from '../bot/menu-bot';
 import { defaults } from '../defaults';
+import type { DialogueBot } from '../bot/dialogue-schema';
+import { initialState } from '../dialogue/engine';
 import { replyFromMenu } from '../dialogue/menu';
+import type { DialogueEvent, DialogueState } from '../dialogue/types';
+import { runTurn, type Fulfill } from './dialogue-turn';
 import { en } from '../i18n/en';
 import { createEmitter } from './emitter';
 import { loadBot } from './load-bot';
@@ -22,7 +27,7 @@ import type {
   UnderstandingState,
 } from './types';
 
-export function createButtonsOnlyConversation(options: ConversationOptions): Conversation {
+export function createConversationWithBot(options: ConversationOptions): Conversation {
   const strings = options.strings ?? en;
   const maxMessageLength = options.maxMessageLength ?? defaults.maxMessageLength;
   const replyDelayMs = options.replyDelayMs ?? defaults.replyDelayMs;
@@ -30,6 +35,11 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
   const events = createEmitter<ConversationEvents>();
 
   const bot = signal<MenuBot | null>(null);
+  /** The bundle's dialogue (flows, slots, responses); null for a menu-only bot. */
+  let dialogue: DialogueBot | null = null;
+  const newSessionId = () => (globalThis.crypto?.randomUUID?.() ?? `${now().toString(36)}-${Math.random().toString(36).slice(2)}`);
+  let dialogueState: DialogueState = initialState(newSessionId(), now());
+  const fulfill: Fulfill = options.fulfill ?? (async ({ action }) => ({ ok: false, message: `no backend is set up for "${action}"` }));
   const understanding = signal<UnderstandingState>('none');
   const messages = signal<readonly ChatMessage[]>([]);
   const typing = signal(false);
@@ -57,8 +67,8 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     events.emit('message', message);
   }
 
-  function say(menuBot: MenuBot, text: string) {
-    append({ id: newId(), from: 'bot', text, at: now(), quickReplies: menuReplies(menuBot) });
+  function say(menuBot: MenuBot, text: string, quickReplies: QuickReply[] = menuReplies(menuBot)) {
+    append({ id: newId(), from: 'bot', text, at: now(), quickReplies });
   }
 
   function pause(ms: number): Promise<void> {
@@ -99,6 +109,7 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
       events.emit('error', failure);
       return;
     }
+    dialogue = result.dialogue;
     batch(() => {
       bot.value = result.bot;
       status.value = 'ready';
@@ -136,25 +147,53 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     );
   }
 
-  /** A typed message: a menu label as typed, else what the language model understood, else the menu. */
-  async function reply(menuBot: MenuBot, choice: { id: string } | { text: string }, message: ChatMessage): Promise<string> {
+  type Reply = { text: string; quickReplies?: QuickReply[] };
+
+  /**
+   * What the bot answers: the dialogue engine when the bundle has a dialogue and the model works, else
+   * the menu (a menu label typed as is, a menu choice), else an honest "not understood".
+   */
+  async function reply(menuBot: MenuBot, choice: { id: string } | { text: string }, message: ChatMessage): Promise<Reply[]> {
+    const engineReady = dialogue !== null && understanding.peek() !== 'failed' && understanding.peek() !== 'none';
+    // A button of the engine (`/intent`), or a menu topic that the engine can run as its intent.
+    if ('id' in choice && dialogue && (choice.id.startsWith('/') || (engineReady && isDialogueIntent(dialogue, choice.id)))) {
+      const payload = choice.id.startsWith('/') ? choice.id : `/${choice.id}`;
+      return engineTurn(menuBot, { type: 'button', payload, title: message.text, now: now(), timeZone: visitorTimeZone() });
+    }
     const fromMenu = replyFromMenu(menuBot, choice);
-    if (fromMenu.kind === 'answer' || !('text' in choice)) return fromMenu.kind === 'answer' ? fromMenu.text : strings.notUnderstood;
+    if (!('text' in choice) || (fromMenu.kind === 'answer' && !engineReady)) return [{ text: fromMenu.kind === 'answer' ? fromMenu.text : strings.notUnderstood }];
     const model = options.understanding;
-    if (!model || understanding.peek() === 'none') return strings.notUnderstood;
-    if (understanding.peek() === 'failed') return strings.nluUnavailable;
+    if (!model || understanding.peek() === 'none') return [{ text: fromMenu.kind === 'answer' ? fromMenu.text : strings.notUnderstood }];
+    if (understanding.peek() === 'failed') return [{ text: fromMenu.kind === 'answer' ? fromMenu.text : strings.nluUnavailable }];
+    let result;
     try {
       await warmUp();
-      if (understanding.peek() === 'failed') return strings.nluUnavailable;
-      const result = await model.parse(choice.text);
-      events.emit('understood', { message, result });
-      const item = menuBot.menu.find((candidate) => candidate.id === result.intent.name);
-      return item ? item.response : strings.notUnderstood;
+      if (understanding.peek() === 'failed') return [{ text: fromMenu.kind === 'answer' ? fromMenu.text : strings.nluUnavailable }];
+      result = await model.parse(choice.text);
     } catch (error) {
       console.error('[parley] A message could not be understood:', error);
       understanding.value = 'failed';
-      return strings.nluUnavailable;
+      return [{ text: strings.nluUnavailable }];
     }
+    events.emit('understood', { message, result });
+    if (dialogue) return engineTurn(menuBot, { type: 'message', text: choice.text, parse: result, now: now(), timeZone: visitorTimeZone() });
+    // A model without a dialogue (an older bundle): the intent picks a menu topic.
+    const item = menuBot.menu.find((candidate) => candidate.id === result.intent.name);
+    return [{ text: item ? item.response : strings.notUnderstood }];
+  }
+
+  async function engineTurn(menuBot: MenuBot, event: DialogueEvent): Promise<Reply[]> {
+    const outcome = await runTurn(dialogue!, dialogueState, event, fulfill, now);
+    dialogueState = outcome.state;
+    if (outcome.handoff !== null) events.emit('handoff', { reason: outcome.handoff, sessionId: dialogueState.sessionId, slots: { ...dialogueState.slots }, transcript: messages.peek() });
+    if (outcome.ended) events.emit('end', { sessionId: dialogueState.sessionId });
+    // Between flows the menu is offered again; inside a form, only the engine's own buttons.
+    const idle = !dialogueState.form && !dialogueState.pendingSwitch && !dialogueState.offeringHuman;
+    return outcome.replies.map((r, i) => {
+      const last = i === outcome.replies.length - 1;
+      const buttons = r.buttons.map((b) => ({ id: b.payload.startsWith('/') ? b.payload : `/${b.payload}`, label: b.title }));
+      return { text: r.text, quickReplies: buttons.length > 0 ? buttons : last && idle ? menuReplies(menuBot) : [] };
+    });
   }
 
   function answer(choice: { id: string } | { text: string }, message: ChatMessage) {
@@ -162,11 +201,13 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     turns = turns.then(async () => {
       if (turnGeneration !== generation) return;
       typing.value = true;
-      const [text] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve(strings.notUnderstood), pause(replyDelayMs)]);
+      const [replies] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve<Reply[]>([{ text: strings.notUnderstood }]), pause(replyDelayMs)]);
       typing.value = false;
       const menuBot = bot.value;
       if (turnGeneration !== generation || !menuBot) return;
-      say(menuBot, text);
+      batch(() => {
+        for (const r of replies) say(menuBot, r.text, r.quickReplies);
+      });
     });
   }
 
@@ -213,6 +254,7 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
     },
     reset() {
       generation++;
+      dialogueState = initialState(newSessionId(), now());
       batch(() => {
         typing.value = false;
         messages.value = [];
@@ -233,4 +275,12 @@ export function createButtonsOnlyConversation(options: ConversationOptions): Con
       events.clear();
     },
   };
+}
+
+function isDialogueIntent(dialogue: DialogueBot, intent: string): boolean {
+  return intent in dialogue.rules || Object.values(dialogue.flows).some((flow) => flow.intent === intent);
+}
+
+function visitorTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }

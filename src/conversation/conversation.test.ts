@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fr } from '../i18n/fr';
 import { aMenuBot, fetchReturning } from '../test/builders';
-import { createButtonsOnlyConversation } from './buttons-only';
+import { createConversationWithBot } from './conversation';
 import type { ConversationOptions } from './types';
 
 function conversationWith(overrides: Partial<ConversationOptions> = {}) {
-  return createButtonsOnlyConversation({ bot: aMenuBot(), replyDelayMs: 0, ...overrides });
+  return createConversationWithBot({ bot: aMenuBot(), replyDelayMs: 0, ...overrides });
 }
 
 /** Lets queued turns (promise chains and zero-delay pauses) run. */

@@ -1,0 +1,105 @@
+import * as v from 'valibot';
+import { describe, expect, it, vi } from 'vitest';
+import { DialogueBotSchema } from '../bot/dialogue-schema';
+import type { ParseResult } from '../nlu/parse';
+import type { LoadInfo } from '../nlu/protocol';
+import { aMenuBot, fetchReturning } from '../test/builders';
+import { createConversationWithBot } from './conversation';
+import type { Fulfill } from './dialogue-turn';
+import type { Understanding } from './types';
+
+const dialogue = v.parse(DialogueBotSchema, {
+  intentTitles: { order_status: 'Order status', hours: 'Opening hours' },
+  slots: { order_id: { entity: 'order_id', from_text: true, ask: 'ask_order' }, order_state: {} },
+  flows: {
+    order_status: { intent: 'order_status', slots: ['order_id'], action: 'order_status', done: 'order_done' },
+    hours: { intent: 'hours', done: 'hours_done' },
+  },
+  rules: { talk_to_human: { handoff: true, response: 'to_human' } },
+  responses: {
+    ask_order: ['What is your order number?'],
+    order_done: ['Order {order_id} is {order_state}.'],
+    hours_done: ['9 to 6.'],
+    to_human: ['Getting a person for you.'],
+  },
+});
+
+/** A model that knows three sentences. */
+function fakeUnderstanding(): Understanding {
+  const known: Record<string, { intent: string; entities?: Array<{ entity: string; value: string }> }> = {
+    'where is my order': { intent: 'order_status' },
+    A12345: { intent: 'out_of_scope', entities: [{ entity: 'order_id', value: 'A12345' }] },
+    'a human please': { intent: 'talk_to_human' },
+  };
+  return {
+    load: async () => ({ backend: 'wasm', backendReason: 'test', modelBytes: 1, fromCache: false, loadMs: 1, warmupMs: 1 }) satisfies LoadInfo,
+    parse: async (text) => {
+      const hit = known[text] ?? { intent: 'out_of_scope' };
+      const result: ParseResult = {
+        text,
+        intent: { name: hit.intent, confidence: 0.95 },
+        ranking: [{ name: hit.intent, confidence: 0.95 }],
+        entities: (hit.entities ?? []).map((e) => ({ ...e, text: e.value, start: 0, end: e.value.length, confidence: 1, extractor: 'model' })),
+        timings: { featurizeMs: 0, modelMs: 0, decodeMs: 0, totalMs: 0 },
+      };
+      return result;
+    },
+  };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
+
+function conversation(fulfill?: Fulfill) {
+  const bundle = { ...aMenuBot(), nlu: {}, dialogue };
+  return createConversationWithBot({ bot: '/models/test/', baseUrl: 'https://shop.example/', fetch: fetchReturning(bundle), understanding: fakeUnderstanding(), replyDelayMs: 0, ...(fulfill && { fulfill }) });
+}
+
+describe('conversation with the dialogue engine', () => {
+  it('runs a form: asks the missing slot, calls the backend with it, answers with what it returned', async () => {
+    const fulfill = vi.fn<Fulfill>(async () => ({ ok: true, slots: { order_state: 'shipped' } }));
+    const chat = conversation(fulfill);
+    await chat.start();
+    chat.send('where is my order');
+    await settle();
+    expect(chat.messages.value.at(-1)?.text).toBe('What is your order number?');
+    expect(chat.quickReplies.value).toEqual([]); // inside a form: no menu
+    chat.send('A12345');
+    await settle();
+    expect(fulfill).toHaveBeenCalledWith(expect.objectContaining({ action: 'order_status', slots: { order_id: 'A12345' } }));
+    expect(chat.messages.value.at(-1)?.text).toBe('Order A12345 is shipped.');
+    expect(chat.quickReplies.value.map((q) => q.label)).toEqual(['Opening hours', 'Request a refund']); // the menu again
+  });
+
+  it('a backend failure is said plainly, with an offer of a person as buttons', async () => {
+    const chat = conversation(async () => {
+      throw new Error('connection refused');
+    });
+    await chat.start();
+    chat.send('where is my order');
+    await settle();
+    chat.send('A12345');
+    await settle();
+    expect(chat.messages.value.at(-1)?.text).toContain('connection refused');
+    const handoffs: string[] = [];
+    chat.on('handoff', ({ reason }) => handoffs.push(reason));
+    chat.choose(chat.quickReplies.value.find((q) => q.id === '/affirm')!);
+    await settle();
+    expect(handoffs).toEqual(['visitor accepted a person']);
+  });
+
+  it('a menu topic the dialogue knows starts its flow; a handoff carries the transcript', async () => {
+    const chat = conversation();
+    await chat.start();
+    chat.choose({ id: 'hours', label: 'Opening hours' });
+    await settle();
+    expect(chat.messages.value.at(-1)?.text).toBe('9 to 6.');
+    const handoffs: Array<{ transcript: readonly unknown[] }> = [];
+    chat.on('handoff', (event) => handoffs.push(event));
+    chat.send('a human please');
+    await settle();
+    expect(chat.messages.value.at(-1)?.text).toBe('Getting a person for you.');
+    expect(handoffs[0]?.transcript.length).toBeGreaterThanOrEqual(4);
+  });
+});
