@@ -16,6 +16,7 @@ export const STRICT_CSP = [
 const site = demoSite();
 const server = createStaticServer({
   pages: site.pages ?? {},
+  routes: site.routes ?? {},
   mounts: [...site.mounts, { prefix: '/e2e', dir: 'e2e/pages' }, { prefix: '/spa', dir: 'e2e/spa/dist' }, { prefix: '/featurize', dir: 'e2e/featurize/dist' }],
   headersFor: (pathname): Record<string, string> => (pathname.startsWith('/e2e/strict-csp') ? { 'Content-Security-Policy': STRICT_CSP } : {}),
 });

@@ -7,6 +7,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
+import { handleFulfillment } from './demo-backend';
 
 export interface Mount {
   /** URL prefix, e.g. "/models". */
@@ -21,11 +22,13 @@ export interface StaticServerOptions {
   pages?: Record<string, string>;
   /** Extra response headers for a path, e.g. a CSP for one test page. */
   headersFor?: (pathname: string) => Record<string, string>;
+  /** Request handlers at fixed paths (the demo's fulfillment endpoint). */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-export function createStaticServer({ mounts, pages = {}, headersFor }: StaticServerOptions): Server {
+export function createStaticServer({ mounts, pages = {}, headersFor, routes = {} }: StaticServerOptions): Server {
   const handlers = mounts.map(({ prefix, dir }) => ({
     prefix: prefix.replace(/\/$/, ''),
     serve: sirv(dir, { dev: true, etag: true, gzip: true, brotli: true, extensions: ['html'] }) as Handler,
@@ -34,6 +37,9 @@ export function createStaticServer({ mounts, pages = {}, headersFor }: StaticSer
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     for (const [name, value] of Object.entries(headersFor?.(url.pathname) ?? {})) res.setHeader(name, value);
+
+    const route = routes[url.pathname];
+    if (route) return route(req, res);
 
     const page = pages[url.pathname];
     if (page && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -76,9 +82,10 @@ export function listen(server: Server, port: number, host = '127.0.0.1'): Promis
 }
 
 /** The demo site: the store page embedding the widget exactly as a customer would. */
-export function demoSite(): Pick<StaticServerOptions, 'mounts' | 'pages'> {
+export function demoSite(): Pick<StaticServerOptions, 'mounts' | 'pages' | 'routes'> {
   return {
     pages: { '/': 'index.html', '/index.html': 'index.html' },
+    routes: { '/api/fulfillment': handleFulfillment },
     mounts: [
       { prefix: '/models', dir: 'models' },
       { prefix: '/', dir: 'dist' },
