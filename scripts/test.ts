@@ -1,6 +1,7 @@
 /**
- * `npm test`: everything, in order. Finds (or installs) a Chromium, builds dist/, runs the unit tests
- * (Vitest) and the end-to-end tests (Playwright in Chromium), then prints one summary line.
+ * `npm test`: everything, in order. Finds (or installs) a Chromium, builds dist/, trains the demo bot if
+ * needed, validates it and runs its conversation tests, runs the unit tests (Vitest) and the
+ * end-to-end tests (Playwright in Chromium), then prints one summary line.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -31,6 +32,15 @@ try {
   console.error('The demo bot could not be trained; no tests were run.');
   process.exit(1);
 }
+// The demo bot's own checks: its definition validates and its conversation tests pass.
+const validateOk = run('parley validate bots/acme.yaml', ['--import', 'tsx', 'src/cli/main.ts', 'validate', 'bots/acme.yaml']);
+console.log('\n== parley test bots/acme.yaml (conversation tests)');
+const stories = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'test', 'bots/acme.yaml'], { encoding: 'utf8' });
+process.stdout.write(stories.stdout);
+process.stderr.write(stories.stderr);
+const storyCounts = /(\d+) passed, (\d+) failed \(\d+ stories\)/.exec(stories.stdout);
+const storiesOk = stories.status === 0 && storyCounts !== null;
+
 const unitOk = run('unit tests (vitest)', [
   'node_modules/vitest/vitest.mjs',
   'run',
@@ -48,11 +58,14 @@ function readJson<T>(file: string): T | undefined {
 }
 const unit = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>(`${reports}/vitest.json`);
 const e2e = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(`${reports}/playwright.json`);
-const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats.expected ?? 0) + (e2e?.stats.flaky ?? 0);
-const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats.unexpected ?? 0);
+const storiesPassed = Number(storyCounts?.[1] ?? 0);
+const storiesFailed = storyCounts ? Number(storyCounts[2]) : 1;
+const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats.expected ?? 0) + (e2e?.stats.flaky ?? 0) + storiesPassed + (validateOk ? 1 : 0);
+const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats.unexpected ?? 0) + storiesFailed + (validateOk ? 0 : 1);
 const skipped = (unit?.numPendingTests ?? 0) + (e2e?.stats.skipped ?? 0);
 
 console.log(`\nunit: ${unit ? `${unit.numPassedTests} passed, ${unit.numFailedTests} failed` : 'no report'}`);
 console.log(`e2e: ${e2e ? `${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed` : 'no report'}`);
+console.log(`bot: validate ${validateOk ? 'ok' : 'FAILED'}; conversation tests ${storyCounts ? `${storiesPassed} passed, ${storiesFailed} failed` : 'did not run'}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(unitOk && e2eOk && unit && e2e && failed === 0 ? 0 : 1);
+process.exit(unitOk && e2eOk && validateOk && storiesOk && unit && e2e && failed === 0 ? 0 : 1);
