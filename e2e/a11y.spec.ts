@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { openChat } from './helpers';
+import { ask, lastBotMessage, openChat } from './helpers';
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).include('parley-widget').analyze();
@@ -17,8 +17,14 @@ for (const colorScheme of ['light', 'dark'] as const) {
     expect(await seriousViolations(page)).toEqual([]);
 
     await openChat(page);
+    // A form question, then an answer with a list and a link, then a confirmation with its buttons.
     await page.getByRole('button', { name: 'Request a refund' }).click();
-    await expect(page.getByRole('link', { name: 'refund policy' })).toBeVisible();
+    await expect(lastBotMessage(page)).toContainText('order');
+    await ask(page, 'help');
+    await expect(page.getByRole('link', { name: 'help centre' })).toBeVisible();
+    await ask(page, 'A12345');
+    await ask(page, 'it arrived broken');
+    await expect(page.getByRole('group', { name: 'Suggested replies' }).getByRole('button')).toHaveCount(2);
     expect(await seriousViolations(page)).toEqual([]);
   });
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { composer, openChat, transcript } from './helpers';
+import { ask, lastBotMessage, openChat, transcript } from './helpers';
 
 test('works under a strict Content-Security-Policy with no violation reported', async ({ page }) => {
   await page.addInitScript(() => {
@@ -15,11 +15,11 @@ test('works under a strict Content-Security-Policy with no violation reported', 
   const response = await page.goto('/e2e/strict-csp.html');
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
   await openChat(page);
+  // The model runs (its worker is not under the page's policy) and the engine answers.
   await page.getByRole('button', { name: 'Request a refund' }).click();
-  await expect(transcript(page).getByRole('link', { name: 'refund policy' })).toHaveAttribute('target', '_blank');
-  await composer(page).fill('hello');
-  await composer(page).press('Enter');
-  await expect(transcript(page).getByText('Sorry, I can only help with these topics', { exact: false })).toBeVisible();
+  await expect(lastBotMessage(page)).toContainText('order');
+  await ask(page, 'what can you do?');
+  await expect(transcript(page).getByRole('link', { name: 'help centre' })).toHaveAttribute('target', '_blank');
 
   // Styles applied (constructed stylesheets are not blocked by style-src).
   const launcherBackground = await page.locator('parley-widget').evaluate(

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { composer, openChat, transcript, watchForErrors } from './helpers';
+import { ask, lastBotMessage, OPENING_HOURS, openChat, transcript, watchForErrors } from './helpers';
 
 test('embeds with one script tag on a plain page and answers the menu', async ({ page }) => {
   const errors = watchForErrors(page);
@@ -9,9 +9,9 @@ test('embeds with one script tag on a plain page and answers the menu', async ({
   await expect(transcript(page).getByRole('listitem').filter({ hasText: 'Pro' })).toBeVisible();
   await expect(transcript(page).locator('strong', { hasText: 'Enterprise' })).toBeVisible();
 
-  await composer(page).fill('what is the meaning of life?');
-  await composer(page).press('Enter');
-  await expect(transcript(page).getByText('Sorry, I can only help with these topics for now:')).toBeVisible();
+  // Out of scope: the fallback says what the bot can do, and the menu is offered again.
+  await ask(page, 'what is the meaning of life?');
+  await expect(lastBotMessage(page)).toContainText('Order status, Password reset, Refunds');
   await expect(page.getByRole('group', { name: 'Suggested replies' }).getByRole('button')).toHaveCount(6);
   expect(errors).toEqual([]);
 });
@@ -22,7 +22,7 @@ test('the demo store page embeds the widget exactly as a customer would', async 
   await expect(page.getByRole('heading', { name: 'Gear that goes the distance' })).toBeVisible();
   await openChat(page);
   await page.getByRole('button', { name: 'Where is my order?' }).click();
-  await expect(transcript(page).getByText('Orders ship within 2 business days', { exact: false })).toBeVisible();
+  await expect(lastBotMessage(page)).toContainText('order number');
   expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
 });
 
@@ -82,7 +82,7 @@ test('the page controls the widget through window.parley, before and after it lo
     return seen;
   });
   expect(events.slice(0, 3)).toEqual(['open', "bot:Hi, I'm **Ac", 'user:Opening hour']);
-  await expect(transcript(page).getByText('Monday to Friday', { exact: false })).toBeVisible();
+  await expect(lastBotMessage(page)).toContainText(OPENING_HOURS);
   await page.getByRole('button', { name: 'Utile' }).last().click();
   await expect(page.getByRole('button', { name: 'Utile' }).last()).toHaveAttribute('aria-pressed', 'true');
   const feedback = await page.evaluate(

@@ -20,3 +20,16 @@ export async function openChat(page: Page): Promise<void> {
 
 export const composer = (page: Page) => page.getByRole('textbox', { name: 'Type your message' });
 export const transcript = (page: Page) => page.getByRole('log');
+
+export const lastBotMessage = (page: Page) => transcript(page).locator('.message--bot').last();
+
+/** Sends `text` and waits for the bot's next message. */
+export async function ask(page: Page, text: string): Promise<void> {
+  const before = await transcript(page).locator('.message--bot').count();
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+  await expect.poll(() => transcript(page).locator('.message--bot').count(), { timeout: 20_000 }).toBeGreaterThan(before);
+}
+
+/** The demo bot's opening-hours answer, in any of its variations. */
+export const OPENING_HOURS = /Monday to Friday|Mon–Fri|weekdays/;

@@ -51,7 +51,11 @@ export function lintDefinition(definition: BotDefinition, locate: Locate): Probl
         error(['slots', name, 'validate', 'pattern'], `not a valid regular expression: ${(cause as Error).message}`);
       }
     }
-    if (!slot.entity && !slot.from_text && !slot.from_intent) warning(['slots', name], 'nothing fills this slot but the fulfillment backend (add entity, from_text or from_intent)');
+    // A slot only the backend fills is fine until a flow asks the visitor for it.
+    const askedBy = Object.entries(definition.flows).find(([, flow]) => flow.slots.includes(name))?.[0];
+    if (askedBy && !slot.entity && !slot.from_text && !slot.from_intent) {
+      warning(['slots', name], `flow "${askedBy}" asks for this slot but no reply can fill it (add entity, from_text or from_intent)`);
+    }
   }
 
   const triggers = new Map<string, string>();

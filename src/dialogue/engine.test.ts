@@ -128,6 +128,30 @@ describe('confirmation', () => {
     expect(last).toContainEqual(expect.objectContaining({ type: 'handoff' }));
     expect(last.some((a) => a.type === 'call_fulfillment')).toBe(false);
   });
+
+  it('the amount of a declined refund does not send the next refund to a person', () => {
+    const big = [say('refund A12345 for $350', parse('refund_request', 0.9, [order('A12345'), { entity: 'amount', value: { amount: 350, currency: 'USD' } }])), say('broken', parse('out_of_scope', 0.1)), say('no', parse('deny'))];
+    const { last } = run([...big, say('refund A12346', parse('refund_request', 0.9, [order('A12346')])), say('torn', parse('out_of_scope', 0.1)), say('yes', parse('affirm'))]);
+    expect(last).toContainEqual({ type: 'call_fulfillment', action: 'create_refund', flow: 'refund', slots: { order_id: 'A12346', reason: 'torn' } });
+  });
+});
+
+describe('date and time slots', () => {
+  const calls: DialogueBot = v.parse(DialogueBotSchema, {
+    slots: { day: { type: 'date', entity: 'date', ask: 'ask_day' }, hour: { type: 'time', entity: 'time', ask: 'ask_hour' } },
+    flows: { call: { intent: 'schedule_call', slots: ['day', 'hour'], action: 'schedule_call' } },
+    responses: { ask_day: ['Which day?'], ask_hour: ['What time?'] },
+  });
+
+  it('one "tomorrow at 3pm" (a datetime entity) fills both the date and the time slot', () => {
+    const { actions } = step(calls, initialState('s1', NOW), say('call me tomorrow at 3pm', parse('schedule_call', 0.9, [{ entity: 'datetime', value: '2026-11-23T15:00:00+01:00' }])));
+    expect(actions).toContainEqual({ type: 'call_fulfillment', action: 'schedule_call', flow: 'call', slots: { day: '2026-11-23', hour: '15:00:00' } });
+  });
+
+  it('a date alone fills only the date and the time is asked for', () => {
+    const { actions } = step(calls, initialState('s1', NOW), say('call me on friday', parse('schedule_call', 0.9, [{ entity: 'date', value: '2026-11-27' }])));
+    expect(actions).toContainEqual(expect.objectContaining({ type: 'ask', slot: 'hour' }));
+  });
 });
 
 describe('digressions and rules', () => {
@@ -213,7 +237,8 @@ describe('fulfillment results and context', () => {
   it('"and A12346?" reuses the last flow; "what about my other order?" asks again instead of reusing', () => {
     const done = run([...asked, { type: 'fulfillment', action: 'order_status', ok: true, slots: { order_state: 'packed' }, now: NOW }]);
     const entityOnly = step(bot, done.state, say('and A12346?', parse('out_of_scope', 0.3, [order('A12346')])));
-    expect(entityOnly.actions).toContainEqual({ type: 'call_fulfillment', action: 'order_status', flow: 'order_status', slots: { order_id: 'A12346', order_state: 'packed' } });
+    // The first order's state is not sent (nor shown) for the second one.
+    expect(entityOnly.actions).toContainEqual({ type: 'call_fulfillment', action: 'order_status', flow: 'order_status', slots: { order_id: 'A12346' } });
     const other = step(bot, done.state, say('what about my other order?', parse('order_status')));
     expect(other.actions).toContainEqual(expect.objectContaining({ type: 'ask', slot: 'order_id' }));
   });

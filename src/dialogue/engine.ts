@@ -218,7 +218,9 @@ class Turn {
   private startFlow(name: string, offered: Record<string, SlotValue>): void {
     const flow = this.bot.flows[name]!;
     // Starting a flow again asks again ("and my other order?"), except for slots worth remembering.
-    for (const slot of flow.slots) {
+    // What the flow reads besides its form (a handoff condition, conditional answers) is cleared too:
+    // the amount of a declined refund or the plan of the last question must not steer this one.
+    for (const slot of slotsReadBy(this.bot, flow)) {
       if (!(slot in offered) && !this.bot.slots[slot]?.remember && slot in this.state.slots) this.setSlot(slot, null);
     }
     this.state.form = { flow: name, asking: null, attempts: 0, confirming: false, waiting: false };
@@ -377,4 +379,16 @@ function isBareAnswer(text: string, parse: Understood): boolean {
   let rest = text;
   for (const entity of parse.entities) rest = rest.replace(entity.text ?? String(entity.value), ' ');
   return (rest.match(/[\p{L}\p{N}]+/gu) ?? []).length <= 1;
+}
+
+/** Every slot a flow depends on: its form, its handoff condition and the conditions of its answers. */
+function slotsReadBy(bot: DialogueBot, flow: Flow): Set<string> {
+  const read = new Set(flow.slots);
+  for (const slot of Object.keys(flow.handoff_if ?? {})) read.add(slot);
+  for (const response of [flow.confirm, flow.done, flow.failed]) {
+    for (const variation of response ? (bot.responses[response] ?? []) : []) {
+      if (typeof variation !== 'string') for (const slot of Object.keys(variation.if ?? {})) read.add(slot);
+    }
+  }
+  return read;
 }

@@ -15,13 +15,25 @@ function entityValue(value: unknown, text: string | undefined): SlotValue | unde
   return text;
 }
 
+/**
+ * "tomorrow at 3pm" is one `datetime` entity ("2026-11-23T15:00:00+01:00"); a date slot takes its day
+ * and a time slot its time of day, so one phrase fills both.
+ */
+function partOfDateTime(slot: Slot, parse: Understood): string | undefined {
+  if (slot.type !== 'date' && slot.type !== 'time') return undefined;
+  const value = parse.entities.find((e) => e.entity === 'datetime')?.value;
+  const match = typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)/.exec(value) : null;
+  if (!match) return undefined;
+  return slot.type === 'date' ? match[1] : match[2];
+}
+
 /** Values for slots found in a parse: from entities and from intents (`from_intent`). */
 export function slotsFromParse(bot: DialogueBot, parse: Understood): Record<string, SlotValue> {
   const found: Record<string, SlotValue> = {};
   for (const [name, slot] of Object.entries(bot.slots)) {
     if (slot.entity) {
       const entity = parse.entities.find((e) => e.entity === slot.entity);
-      const value = entity && entityValue(entity.value, entity.text);
+      const value = entity ? entityValue(entity.value, entity.text) : partOfDateTime(slot, parse);
       if (value !== undefined) found[name] = coerce(slot, value) ?? value;
     }
     const byIntent = slot.from_intent?.[parse.intent.name];

@@ -22,10 +22,12 @@ export interface Crf {
 export function createCrf(tags: readonly string[]): Crf {
   const K = tags.length;
   const constraints = bioConstraints(tags);
+  // tidy releases the zero tensors the variables are made from (a variable holds its own reference).
+  const zeros = (name: string, shape: number[]) => tf.tidy(() => tf.variable(tf.zeros(shape), true, name));
   return {
-    transitions: tf.variable(tf.zeros([K, K]), true, 'crf.transitions'),
-    start: tf.variable(tf.zeros([K]), true, 'crf.start'),
-    end: tf.variable(tf.zeros([K]), true, 'crf.end'),
+    transitions: zeros('crf.transitions', [K, K]),
+    start: zeros('crf.start', [K]),
+    end: zeros('crf.end', [K]),
     forbidden: { start: tf.tensor1d(constraints.start), matrix: tf.tensor2d(constraints.matrix, [K, K]) },
   };
 }

@@ -9,6 +9,11 @@ export const trainDefaults = {
   dropout: 0.1,
   /** Share of known words replaced by <unk> during training. */
   wordDropout: 0.15,
+  /**
+   * Share of words inside entity spans replaced by <unk>: entity values are open sets (order numbers,
+   * names), so the model must find them from context and shape, not from having seen the value.
+   */
+  entityWordDropout: 0.5,
   /** Share of sentence features dropped during training, so the sparse path cannot just memorise. */
   sparseDropout: 0.2,
   /**

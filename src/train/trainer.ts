@@ -46,6 +46,7 @@ export interface TrainOptions {
 export interface Regularization {
   dropout: number;
   wordDropout: number;
+  entityWordDropout: number;
   sparseDropout: number;
   labelSmoothing: number;
 }
@@ -153,6 +154,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const regularization: Regularization = {
     dropout: trainDefaults.dropout,
     wordDropout: trainDefaults.wordDropout,
+    entityWordDropout: trainDefaults.entityWordDropout,
     sparseDropout: trainDefaults.sparseDropout,
     labelSmoothing: trainDefaults.labelSmoothing,
     ...options.regularization,
@@ -184,10 +186,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     options.onProgress?.({ epoch, maxEpochs, step: stepsPerEpoch, stepsPerEpoch, loss: record.loss, validAccuracy: record.validAccuracy, secondsPerEpoch: seconds });
 
     const score = evaluation.accuracy + (evaluation.entityF1 ?? 0);
-    if (!best || score > best.score) {
+    // A tie keeps the later weights (as good on validation, and trained further: small validation
+    // splits tie often); only a strict improvement resets the patience.
+    if (!best || score >= best.score) {
+      if (best && score === best.score) sinceBest++;
+      else sinceBest = 0;
       best?.weights.forEach((t) => t.dispose());
       best = { score, weights: new Map([...variables].map(([name, v]) => [name, tf.clone(v)])) };
-      sinceBest = 0;
+      if (sinceBest >= patience) break;
     } else if (++sinceBest >= patience) break;
   }
   if (best) {
@@ -311,7 +317,8 @@ function trainStep(
   // Word dropout: some known words become <unk>, so the model learns what to do with words it has
   // never seen (order numbers, names, typos) from their n-grams and context.
   for (let i = 0; i < rows.tokens.length; i++) {
-    if (rows.tokens[i]! > UNKNOWN_ID && random() < regularization.wordDropout) rows.tokens[i] = UNKNOWN_ID;
+    const rate = rows.tags[i]! > 0 ? regularization.entityWordDropout : regularization.wordDropout;
+    if (rows.tokens[i]! > UNKNOWN_ID && random() < rate) rows.tokens[i] = UNKNOWN_ID;
   }
   for (let i = 0; i < rows.sparse.length; i++) {
     if (rows.sparse[i]! > 0 && random() < regularization.sparseDropout) rows.sparse[i] = 0;

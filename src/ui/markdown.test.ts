@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // jsdom has no Element.setHTML, so this covers the DOMPurify fallback; the e2e tests cover Chromium's own.
 import { describe, expect, it } from 'vitest';
+import { escapeMarkdown } from '../dialogue/responses';
 import { createMarkdownRenderer } from './markdown';
 
 const renderer = createMarkdownRenderer(window);
@@ -30,5 +31,13 @@ describe('bot markdown (DOMPurify fallback)', () => {
     const html = (await render('<img src=x onerror=alert(1)> <script>alert(2)</script> [x](javascript:alert(3)) <b onclick="x()">b</b>')).innerHTML;
     expect(html).not.toMatch(/<img|<script|onerror|onclick|javascript:/i);
     expect(html).toContain('<b>b</b>');
+  });
+
+  it('shows escaped characters as themselves: a visitor value in a response is text, never markup', async () => {
+    const date = await render(`arrives on **${escapeMarkdown('2026-11-25')}**`);
+    expect(date.innerHTML).toBe('arrives on <strong>2026-11-25</strong>');
+    const hostile = await render(`reason: "${escapeMarkdown('*loud* [x](https://evil.example) <b>hi</b> &amp; \\')}"`);
+    expect(hostile.textContent).toBe('reason: "*loud* [x](https://evil.example) <b>hi</b> &amp; \\"');
+    expect(hostile.querySelector('a, b, em, strong')).toBeNull();
   });
 });

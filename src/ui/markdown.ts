@@ -44,13 +44,24 @@ async function loadDomPurify(window: Window & typeof globalThis): Promise<Saniti
   };
 }
 
+/** CommonMark's backslash escapes (`\*`, `\-`, `\<`), which snarkdown does not know. */
+const BACKSLASH_ESCAPE = /\\([!-/:-@[-`{-~])/g;
+
+/**
+ * Markdown to (unsanitised) HTML. An escaped character becomes a numeric character reference first, so
+ * it shows as itself and is never read as markup: the engine escapes visitors' values this way.
+ */
+export function markdownToHtml(markdown: string): string {
+  return snarkdown(markdown.replace(BACKSLASH_ESCAPE, (_, char: string) => `&#${char.charCodeAt(0)};`));
+}
+
 export function createMarkdownRenderer(window: Window & typeof globalThis): MarkdownRenderer {
   const hasNative = typeof (window.Element.prototype as Partial<NativeSanitizing>).setHTML === 'function';
   let fallback: Promise<Sanitize> | undefined;
   if (!hasNative) fallback = loadDomPurify(window);
   return {
     render(markdown, element) {
-      const html = snarkdown(markdown);
+      const html = markdownToHtml(markdown);
       if (hasNative) return nativeSanitize(html, element);
       element.textContent = markdown;
       void fallback!.then((sanitize) => {

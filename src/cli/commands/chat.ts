@@ -1,5 +1,5 @@
 /** `parley chat <bot>`: talk to the bot in the terminal, with what the model understood on each turn. */
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { initialState, step } from '../../dialogue/engine';
 import type { DialogueAction, DialogueState } from '../../dialogue/types';
@@ -40,18 +40,20 @@ export function registerChat(program: Command): void {
       }
       console.log(`${runtime.definition.name}: type a message; /intent_name sends an intent, /ok and /fail answer a backend call, /quit leaves.`);
       if (runtime.definition.greeting) console.log(`bot> ${runtime.definition.greeting}`);
-      const terminal = createInterface({ input: process.stdin, output: process.stdout });
+      // Lines are read from an async iterator, which buffers them: piped input (a script of turns) is
+      // answered line by line instead of being dropped while a turn is still running.
+      const terminal = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
       let state: DialogueState = initialState(`chat-${Date.now()}`, Date.now());
       let calling: string | null = null;
-      for (;;) {
-        let line: string;
-        try {
-          line = (await terminal.question('you> ')).trim();
-        } catch {
-          break; // input closed
-        }
+      terminal.prompt();
+      for await (const raw of terminal) {
+        const line = raw.trim();
         if (line === '/quit') break;
-        if (line === '') continue;
+        if (line === '') {
+          terminal.prompt();
+          continue;
+        }
+        if (!process.stdin.isTTY) console.log(line);
         const now = Date.now();
         let result;
         if ((line === '/ok' || line === '/fail') && calling) {
@@ -70,6 +72,7 @@ export function registerChat(program: Command): void {
           const text = show(action);
           if (text) console.log(text);
         }
+        terminal.prompt();
       }
       terminal.close();
     });
