@@ -11,6 +11,8 @@ export default defineConfig({
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list']],
+  // A shared, noisy machine: assertions get room (the first typed message also waits for the model).
+  expect: { timeout: 10_000 },
   use: {
     baseURL: `http://localhost:${port}/`,
     trace: 'retain-on-failure',

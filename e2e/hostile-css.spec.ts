@@ -12,7 +12,7 @@ test('renders and works on a page whose global CSS resets and hides everything',
   await openChat(page);
   await composer(page).fill('Opening hours');
   await composer(page).press('Enter');
-  await expect(lastBotMessage(page)).toContainText(OPENING_HOURS);
+  await expect(lastBotMessage(page)).toContainText(OPENING_HOURS, { timeout: 20_000 }); // the model loads first
 
   // The page's font and colours do not leak in.
   const style = await page.locator('parley-widget').evaluate((host) => {

@@ -188,9 +188,10 @@ describe('digressions and rules', () => {
 });
 
 describe('low confidence and fallbacks', () => {
-  it('clarifies with the top intents as buttons, and a button starts that flow', () => {
+  it('clarifies with the top advertised intents (those with a title) as buttons, and a button starts that flow', () => {
     const ranking = [
       { name: 'refund_request', confidence: 0.45 },
+      { name: 'goodbye', confidence: 0.36 },
       { name: 'order_status', confidence: 0.35 },
       { name: 'pricing', confidence: 0.1 },
       { name: 'business_hours', confidence: 0.05 },

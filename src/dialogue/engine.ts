@@ -178,7 +178,9 @@ class Turn {
       return this.startFlow(state.lastFlow!, offered);
     }
     if (!confident && intent !== OUT_OF_SCOPE) {
-      const options = parse.ranking.filter((r) => r.name !== OUT_OF_SCOPE && this.knows(r.name)).slice(0, this.settings.clarify_options);
+      // Only what the bot advertises (intents with a title) is worth a button: "did you mean goodbye?" is not.
+      const titled = Object.keys(this.bot.intentTitles).length > 0;
+      const options = parse.ranking.filter((r) => r.name !== OUT_OF_SCOPE && this.knows(r.name) && (!titled || r.name in this.bot.intentTitles)).slice(0, this.settings.clarify_options);
       if (options.length >= 2) {
         const rendered = this.render('clarify');
         const buttons = options.map((option) => ({ title: this.bot.intentTitles[option.name] ?? option.name.replace(/_/g, ' '), payload: `/${option.name}` }));

@@ -18,6 +18,10 @@ export interface EvalRunReport extends EvaluationReport {
   parse_ms_p50: number;
   parse_ms_p95: number;
   threshold: number;
+  /** In-scope accuracy if the threshold were 0 (only the trained out-of-scope class rejects). */
+  in_scope_accuracy_without_threshold?: number;
+  /** In-scope accuracy if nothing were ever rejected (the best intent that is not out of scope). */
+  in_scope_closed_set_accuracy?: number;
   temperature: number;
   epochs: number;
   runtime: NodeRuntime;
@@ -36,11 +40,21 @@ export async function runEvaluation(options: TrainOptions & { test: readonly Exa
 
   const predictions: ParsedExample[] = [];
   const latencies: number[] = [];
+  // Where in-scope errors come from: the threshold, the out-of-scope class, or the intents themselves.
+  const outOfScopeNames = new Set(['out_of_scope', trained.outOfScopeLabel ?? 'out_of_scope']);
+  let inScope = 0;
+  let rightWithoutThreshold = 0;
+  let rightClosedSet = 0;
   for (const example of options.test) {
     const started = performance.now();
     const result = await parser.parse(example.text, context);
     latencies.push(performance.now() - started);
     const top = result.ranking[0];
+    if (!outOfScopeNames.has(example.intent)) {
+      inScope++;
+      if (top?.name === example.intent) rightWithoutThreshold++;
+      if (result.ranking.find((r) => !outOfScopeNames.has(r.name))?.name === example.intent) rightClosedSet++;
+    }
     const isOutOfScope = result.intent.name === 'out_of_scope';
     predictions.push({
       intent: isOutOfScope ? (trained.outOfScopeLabel ?? 'out_of_scope') : result.intent.name,
@@ -57,6 +71,9 @@ export async function runEvaluation(options: TrainOptions & { test: readonly Exa
     parse_ms_p50: Number(percentile(latencies, 50).toFixed(3)),
     parse_ms_p95: Number(percentile(latencies, 95).toFixed(3)),
     threshold: trained.threshold,
+    ...(trained.outOfScopeLabel !== null && inScope > 0
+      ? { in_scope_accuracy_without_threshold: rightWithoutThreshold / inScope, in_scope_closed_set_accuracy: rightClosedSet / inScope }
+      : {}),
     temperature: Number(trained.temperature.toFixed(3)),
     epochs: trained.history.length,
     runtime,
