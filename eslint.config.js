@@ -16,13 +16,13 @@ export default tseslint.config(
   {
     // Browser code never reaches Node-only code or Node built-ins (DESIGN.md, rules of the house).
     files: ['src/**/*.{ts,tsx}'],
-    ignores: ['src/cli/**', 'src/train/**', 'src/**/*.test.{ts,tsx}', 'src/test/**'],
+    ignores: ['src/cli/**', 'src/train/**', 'src/server/**', 'src/**/*.test.{ts,tsx}', 'src/test/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['**/cli/**', '**/train/**'], message: 'cli/ and train/ are Node only and must not reach a browser bundle.' },
+            { group: ['**/cli/**', '**/train/**', '**/server/**'], message: 'cli/, train/ and server/ are Node only and must not reach a browser bundle.' },
             { group: ['node:*'], message: 'Browser code cannot use Node built-ins.' },
           ],
         },

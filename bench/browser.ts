@@ -21,7 +21,7 @@ export interface BrowserFigures {
 const QUESTIONS = ['where is my order A12345', 'i forgot my password', 'how much is the pro plan', 'can i get a refund', 'talk to a human please', 'are you open on sunday'];
 
 export async function measureInBrowser(): Promise<BrowserFigures> {
-  const server = createStaticServer(demoSite());
+  const server = createStaticServer(await demoSite());
   const base = await listen(server, 0);
   const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs });
   try {

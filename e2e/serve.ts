@@ -13,10 +13,21 @@ export const STRICT_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const site = demoSite();
+const site = await demoSite();
 const server = createStaticServer({
   pages: site.pages ?? {},
-  routes: site.routes ?? {},
+  routes: {
+    ...site.routes,
+    // For the tests only: what the example backend's database holds.
+    '/e2e-api/refunds': (_req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(site.backend.db.all('SELECT id, order_id FROM refunds')));
+    },
+    '/e2e-api/tickets': (_req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify(site.backend.db.all('SELECT id, kind, transcript FROM tickets')));
+    },
+  },
   mounts: [...site.mounts, { prefix: '/e2e', dir: 'e2e/pages' }, { prefix: '/spa', dir: 'e2e/spa/dist' }, { prefix: '/featurize', dir: 'e2e/featurize/dist' }],
   headersFor: (pathname): Record<string, string> => (pathname.startsWith('/e2e/strict-csp') ? { 'Content-Security-Policy': STRICT_CSP } : {}),
 });

@@ -89,6 +89,18 @@ async function main() {
       rolldownOptions: { external: isExternal },
     },
   });
+  // parley/server: the fulfillment handler for a site's Node backend.
+  await build({
+    ...base,
+    build: {
+      outDir: 'dist/lib',
+      emptyOutDir: false,
+      target: 'node20',
+      minify: false,
+      ssr: 'src/server/index.ts',
+      rolldownOptions: { external: isExternal, output: { entryFileNames: 'server.js' } },
+    },
+  });
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
   await build({
     ...base,

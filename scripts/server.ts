@@ -7,7 +7,8 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
-import { handleFulfillment } from './demo-backend';
+import { createExampleBackend, type ExampleBackend } from '../examples/backend/backend';
+import { toNodeListener } from '../src/server';
 
 export interface Mount {
   /** URL prefix, e.g. "/models". */
@@ -81,11 +82,16 @@ export function listen(server: Server, port: number, host = '127.0.0.1'): Promis
   });
 }
 
-/** The demo site: the store page embedding the widget exactly as a customer would. */
-export function demoSite(): Pick<StaticServerOptions, 'mounts' | 'pages' | 'routes'> {
+/**
+ * The demo site: the store page embedding the widget exactly as a customer would, and the example
+ * backend (SQLite) at /api/fulfillment. Without `dbPath` the database lives in memory.
+ */
+export async function demoSite(options: { dbPath?: string } = {}): Promise<Pick<StaticServerOptions, 'mounts' | 'pages' | 'routes'> & { backend: ExampleBackend }> {
+  const backend = await createExampleBackend(options);
   return {
+    backend,
     pages: { '/': 'index.html', '/index.html': 'index.html' },
-    routes: { '/api/fulfillment': handleFulfillment },
+    routes: { '/api/fulfillment': toNodeListener(backend.handler) },
     mounts: [
       { prefix: '/models', dir: 'models' },
       { prefix: '/', dir: 'dist' },

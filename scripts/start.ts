@@ -1,5 +1,6 @@
 /** `npm start`: builds the widget, then serves the demo store page on localhost and prints its URL. */
 import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { ensureDemoBot } from './demo-bot';
 import { createStaticServer, demoSite, listen } from './server';
 
@@ -7,7 +8,8 @@ execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts'], { stdio:
 ensureDemoBot();
 
 const port = Number(process.env.PORT ?? 4173);
-const server = createStaticServer(demoSite());
+mkdirSync('.cache', { recursive: true });
+const server = createStaticServer(await demoSite({ dbPath: '.cache/example-backend.sqlite' }));
 listen(server, port)
   .catch(() => listen(server, 0)) // the usual port is taken: any free one will do
   .then((url) => {

@@ -11,7 +11,7 @@ import type { DialogueBot } from '../bot/dialogue-schema';
 import { initialState } from '../dialogue/engine';
 import { replyFromMenu } from '../dialogue/menu';
 import type { DialogueEvent, DialogueState } from '../dialogue/types';
-import { runTurn, type Fulfill } from './dialogue-turn';
+import { runTurn, type Fulfill, type TurnContext } from './dialogue-turn';
 import { en } from '../i18n/en';
 import { createEmitter } from './emitter';
 import { loadBot } from './load-bot';
@@ -176,24 +176,60 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       return [{ text: strings.nluUnavailable }];
     }
     events.emit('understood', { message, result });
-    if (dialogue) return engineTurn(menuBot, { type: 'message', text: choice.text, parse: result, now: now(), timeZone: visitorTimeZone() });
+    if (dialogue) {
+      const understood = { intent: result.intent, entities: result.entities.map(({ entity, value, start, end }) => ({ entity, value, start, end })) };
+      return engineTurn(menuBot, { type: 'message', text: choice.text, parse: result, now: now(), timeZone: visitorTimeZone() }, understood);
+    }
     // A model without a dialogue (an older bundle): the intent picks a menu topic.
     const item = menuBot.menu.find((candidate) => candidate.id === result.intent.name);
     return [{ text: item ? item.response : strings.notUnderstood }];
   }
 
-  async function engineTurn(menuBot: MenuBot, event: DialogueEvent): Promise<Reply[]> {
-    const outcome = await runTurn(dialogue!, dialogueState, event, fulfill, now);
+  async function engineTurn(menuBot: MenuBot, event: DialogueEvent, understood: Pick<TurnContext, 'intent' | 'entities'> = {}): Promise<Reply[]> {
+    const turnGeneration = generation;
+    const outcome = await runTurn(dialogue!, dialogueState, event, fulfill, now, {
+      ...understood,
+      ...(options.locale && { locale: options.locale }),
+      // Said at once, while the request waits for the connection.
+      notify: (notice) => {
+        if (turnGeneration === generation) say(menuBot, notice === 'offline' ? strings.offlineQueued : strings.backOnline, []);
+      },
+    });
     dialogueState = outcome.state;
-    if (outcome.handoff !== null) events.emit('handoff', { reason: outcome.handoff, sessionId: dialogueState.sessionId, slots: { ...dialogueState.slots }, transcript: messages.peek() });
+    const extra: Reply[] = [];
+    if (outcome.handoff !== null) {
+      const transcript = messages.peek();
+      events.emit('handoff', { reason: outcome.handoff, sessionId: dialogueState.sessionId, slots: { ...dialogueState.slots }, transcript });
+      // The site's backend hears of it too (with the transcript) when there is one.
+      if (options.fulfill) {
+        const answer = await options
+          .fulfill({
+          action: 'handoff',
+          flow: 'handoff',
+          slots: { ...dialogueState.slots },
+          sessionId: dialogueState.sessionId,
+          intent: understood.intent ?? null,
+          entities: understood.entities ?? [],
+          ...(options.locale && { locale: options.locale }),
+            transcript: transcript.map((m) => ({ from: m.from, text: m.text, at: new Date(m.at).toISOString() })),
+          })
+          .catch((error: unknown) => {
+            console.error('[parley] the handoff could not be sent to the backend:', error);
+            return { ok: false as const, message: 'our service could not be reached' };
+          });
+        if (answer.ok) extra.push(...(answer.messages ?? []).map((text) => ({ text, quickReplies: [] })));
+        else extra.push({ text: strings.handoffFailed.replace('{reason}', answer.message ?? 'no answer'), quickReplies: [] });
+      }
+    }
     if (outcome.ended) events.emit('end', { sessionId: dialogueState.sessionId });
     // Between flows the menu is offered again; inside a form, only the engine's own buttons.
     const idle = !dialogueState.form && !dialogueState.pendingSwitch && !dialogueState.offeringHuman;
-    return outcome.replies.map((r, i) => {
-      const last = i === outcome.replies.length - 1;
+    const replies = outcome.replies.map((r, i) => {
+      const last = i === outcome.replies.length - 1 && extra.length === 0;
       const buttons = r.buttons.map((b) => ({ id: b.payload.startsWith('/') ? b.payload : `/${b.payload}`, label: b.title }));
       return { text: r.text, quickReplies: buttons.length > 0 ? buttons : last && idle ? menuReplies(menuBot) : [] };
     });
+    return [...replies, ...extra];
   }
 
   function answer(choice: { id: string } | { text: string }, message: ChatMessage) {

@@ -67,7 +67,7 @@ describe('conversation with the dialogue engine', () => {
     expect(chat.quickReplies.value).toEqual([]); // inside a form: no menu
     chat.send('A12345');
     await settle();
-    expect(fulfill).toHaveBeenCalledWith(expect.objectContaining({ action: 'order_status', slots: { order_id: 'A12345' } }));
+    expect(fulfill).toHaveBeenCalledWith(expect.objectContaining({ action: 'order_status', slots: { order_id: 'A12345' } }), expect.anything());
     expect(chat.messages.value.at(-1)?.text).toBe('Order A12345 is shipped.');
     expect(chat.quickReplies.value.map((q) => q.label)).toEqual(['Opening hours', 'Request a refund']); // the menu again
   });
@@ -81,12 +81,16 @@ describe('conversation with the dialogue engine', () => {
     await settle();
     chat.send('A12345');
     await settle();
-    expect(chat.messages.value.at(-1)?.text).toContain('connection refused');
+    // The technical error goes to the console; the visitor gets a plain reason.
+    expect(chat.messages.value.at(-1)?.text).toContain('our service could not be reached');
+    expect(chat.messages.value.at(-1)?.text).not.toContain('connection refused');
     const handoffs: string[] = [];
     chat.on('handoff', ({ reason }) => handoffs.push(reason));
     chat.choose(chat.quickReplies.value.find((q) => q.id === '/affirm')!);
     await settle();
     expect(handoffs).toEqual(['visitor accepted a person']);
+    // The backend could not be told either: the visitor hears it, nothing throws.
+    expect(chat.messages.value.at(-1)?.text).toMatch(/couldn’t reach our team/);
   });
 
   it('a menu topic the dialogue knows starts its flow; a handoff carries the transcript', async () => {
@@ -101,5 +105,51 @@ describe('conversation with the dialogue engine', () => {
     await settle();
     expect(chat.messages.value.at(-1)?.text).toBe('Getting a person for you.');
     expect(handoffs[0]?.transcript.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('tells the backend of a handoff with the transcript, and shows what it answers', async () => {
+    const fulfill = vi.fn<Fulfill>(async (call) => (call.action === 'handoff' ? { ok: true, messages: ['Ticket T1001: a person will answer here.'] } : { ok: true }));
+    const chat = conversation(fulfill);
+    await chat.start();
+    chat.send('a human please');
+    await settle();
+    const handoff = fulfill.mock.calls.find(([call]) => call.action === 'handoff')![0];
+    expect(handoff.transcript?.map((m) => [m.from, m.text])).toContainEqual(['user', 'a human please']);
+    expect(handoff.intent).toEqual({ name: 'talk_to_human', confidence: 0.95 });
+    expect(chat.messages.value.slice(-2).map((m) => m.text)).toEqual(['Getting a person for you.', 'Ticket T1001: a person will answer here.']);
+  });
+
+  it('backend messages are shown after the answer, with the parse context sent along', async () => {
+    const fulfill = vi.fn<Fulfill>(async () => ({ ok: true, slots: { order_state: 'packed' }, messages: ['Tracking: https://track.example/A12345'] }));
+    const chat = conversation(fulfill);
+    await chat.start();
+    chat.send('where is my order');
+    await settle();
+    chat.send('A12345');
+    await settle();
+    expect(fulfill.mock.calls[0]![0]).toMatchObject({ intent: { name: 'out_of_scope' }, entities: [{ entity: 'order_id', value: 'A12345', start: 0, end: 6 }] });
+    expect(chat.messages.value.slice(-2).map((m) => m.text)).toEqual(['Tracking: https://track.example/A12345', 'Order A12345 is packed.']);
+  });
+
+  it('offline: the visitor is told at once that the request will go out when the connection is back', async () => {
+    let goOnline: () => void = () => {};
+    const fulfill: Fulfill = (_call, hooks) =>
+      new Promise((resolve) => {
+        hooks?.onQueued?.();
+        goOnline = () => {
+          hooks?.onResumed?.();
+          resolve({ ok: true, slots: { order_state: 'shipped' } });
+        };
+      });
+    const chat = conversation(fulfill);
+    await chat.start();
+    chat.send('where is my order');
+    await settle();
+    chat.send('A12345');
+    await settle();
+    expect(chat.messages.value.at(-1)?.text).toContain('You seem to be offline');
+    goOnline();
+    await settle();
+    expect(chat.messages.value.slice(-2).map((m) => m.text)).toEqual(['You’re back online, sending your request now.', 'Order A12345 is shipped.']);
   });
 });

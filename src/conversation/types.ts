@@ -106,6 +106,8 @@ export interface ConversationOptions {
   baseUrl?: string;
   now?: () => number;
   understanding?: Understanding;
-  /** Calls the site's backend for a flow's action (order lookup, refund...). */
+  /** Calls the site's backend for a flow's action (order lookup, refund...) and for handoffs. */
   fulfill?: Fulfill;
+  /** The visitor's language, sent to the backend. */
+  locale?: string;
 }

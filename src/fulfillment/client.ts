@@ -1,49 +1,226 @@
 /**
- * fulfillment/ owns the one backend call: a flow's action sent to the site's fulfillment URL. This
- * first client posts JSON with an idempotency key and a timeout, and turns every failure into a
- * result the engine can say; retries, a circuit breaker and caching come with the full protocol.
+ * The widget's fulfillment client: the one backend call, made reliable. Each request gets one
+ * idempotency key that every retry reuses, so the site can never do it twice. Network errors, 429
+ * and 5xx are retried with exponential backoff and full jitter (honouring Retry-After); a circuit
+ * breaker turns a dead backend into an immediate, honest answer; cacheable actions are answered from
+ * a cache; a per-session rate limit stops runaway loops; offline requests wait for the connection.
+ * Every failure becomes a result the engine can say ({reason}), and a log line that says why.
  */
-import type { Fulfill, FulfillmentResult } from '../conversation/dialogue-turn';
+import type { Fulfill, FulfillCall, FulfillmentResult } from '../conversation/dialogue-turn';
+import { FULFILLMENT_PROTOCOL, readFulfillmentResponse, type FulfillmentRequest } from './protocol';
 
-export const FULFILLMENT_PROTOCOL = 1;
+export { FULFILLMENT_PROTOCOL };
 export const DEFAULT_TIMEOUT_MS = 8000;
 
-export function createFulfillmentClient(url: string, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Fulfill {
+export interface Network {
+  isOnline(): boolean;
+  /** Resolves when the connection is back. */
+  onceOnline(): Promise<void>;
+}
+
+export interface FulfillmentClientOptions {
+  fetch?: typeof fetch;
+  /** Per attempt; default 8 s. */
+  timeoutMs?: number;
+  /** Per action, e.g. `{ create_refund: 15000 }`. */
+  actionTimeoutsMs?: Record<string, number>;
+  /** Retries after the first attempt (network errors, timeouts, 429, 5xx, "retry"); default 3. */
+  retries?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** A Retry-After longer than this is not waited for: the visitor gets an answer instead. */
+  maxRetryAfterMs?: number;
+  /** Actions whose answers may be reused for a while: action -> time to live in ms. */
+  cacheTtlMs?: Record<string, number>;
+  /** At most `requests` calls per `perMs` for this visitor. */
+  rateLimit?: { requests: number; perMs: number };
+  /** Open after `failures` failed calls in a row; probe again after `openMs`. */
+  breaker?: { failures: number; openMs: number };
+  /** Headers from the host page, e.g. a session token (the widget holds no secrets). */
+  headers?: (request: FulfillmentRequest) => Record<string, string> | Promise<Record<string, string>>;
+  network?: Network;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  newId?: () => string;
+  log?: (message: string, detail?: unknown) => void;
+}
+
+/** What the visitor is told ({reason} in the bot's failure responses). */
+export const REASONS = {
+  timeout: 'our service took too long to answer',
+  unreachable: 'our service could not be reached',
+  unavailable: 'our service is not answering at the moment',
+  unreadable: 'our service sent an answer we could not read',
+  rateLimited: 'that is a lot of requests at once, please wait a moment',
+  rejected: 'our service could not take that request',
+} as const;
+
+type Attempt =
+  | { kind: 'done'; result: FulfillmentResult }
+  /** Worth another try; `waitMs` is the server's Retry-After when it gave one. */
+  | { kind: 'retry'; reason: string; waitMs?: number };
+
+export function createFulfillmentClient(url: string, options: FulfillmentClientOptions = {}): Fulfill {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
-  return async ({ action, slots, sessionId }) => {
-    const requestId = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const retries = options.retries ?? 3;
+  const backoff = options.backoff ?? { baseMs: 400, maxMs: 8000 };
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? (() => globalThis.crypto?.randomUUID?.() ?? `${now().toString(36)}-${random().toString(36).slice(2)}`);
+  const log = options.log ?? ((message: string, detail?: unknown) => console.error(`[parley] ${message}`, ...(detail === undefined ? [] : [detail])));
+  const network = options.network ?? browserNetwork();
+  const rateLimit = options.rateLimit ?? { requests: 20, perMs: 60_000 };
+  const breakerOptions = options.breaker ?? { failures: 5, openMs: 30_000 };
+
+  const cache = new Map<string, { until: number; result: FulfillmentResult }>();
+  const sent: number[] = [];
+  const breaker = { failures: 0, openUntil: 0, probing: false };
+
+  async function attempt(request: FulfillmentRequest): Promise<Attempt> {
+    const timeoutMs = options.actionTimeoutsMs?.[request.action] ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let response: Response;
     try {
+      const extra = options.headers ? await options.headers(request) : {};
       response = await fetchImpl(url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': requestId },
-        body: JSON.stringify({ protocol: FULFILLMENT_PROTOCOL, action, sessionId, requestId, slots }),
-        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        headers: { ...extra, 'Content-Type': 'application/json', 'Idempotency-Key': request.requestId },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(timeoutMs),
         credentials: 'same-origin',
       });
     } catch (error) {
-      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-      console.error(`[parley] fulfillment "${action}" failed:`, error);
-      return { ok: false, message: timedOut ? 'our service took too long to answer' : 'our service could not be reached' };
+      const timedOut = error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      log(`fulfillment "${request.action}" ${timedOut ? `timed out after ${timeoutMs} ms` : 'could not reach the server'} (request ${request.requestId})`, error);
+      return { kind: 'retry', reason: timedOut ? REASONS.timeout : REASONS.unreachable };
     }
+    const retryAfter = parseRetryAfter(response.headers.get('Retry-After'), now());
     let body: unknown;
     try {
       body = await response.json();
     } catch {
-      console.error(`[parley] fulfillment "${action}": ${url} answered ${response.status} without JSON`);
-      return { ok: false, message: 'our service sent an answer we could not read' };
+      // A garbled answer (a proxy's error page, a cut connection) may hide a request that went
+      // through: asking again with the same key gets the stored answer, never a second write.
+      log(`fulfillment "${request.action}": ${url} answered ${response.status} without valid JSON, will retry`);
+      const reason = response.status === 429 ? REASONS.rateLimited : response.status >= 500 ? REASONS.unavailable : REASONS.unreadable;
+      return { kind: 'retry', reason, ...(retryAfter !== undefined && { waitMs: retryAfter }) };
     }
-    return readResult(body, response.status, action);
+    const read = readFulfillmentResponse(body);
+    if (response.status === 429 || response.status >= 500 || (read.ok && read.response.status === 'retry')) {
+      const waitMs = read.ok && read.response.status === 'retry' && read.response.retryAfterSeconds !== undefined ? read.response.retryAfterSeconds * 1000 : retryAfter;
+      log(`fulfillment "${request.action}": ${url} answered ${response.status}${read.ok ? ` (${read.response.status})` : ''}, will retry`);
+      return { kind: 'retry', reason: response.status === 429 ? REASONS.rateLimited : REASONS.unavailable, ...(waitMs !== undefined && { waitMs }) };
+    }
+    if (!read.ok) {
+      log(`fulfillment "${request.action}": the response does not follow the protocol (${read.reason})`, body);
+      return { kind: 'done', result: { ok: false, message: REASONS.unreadable } };
+    }
+    const answer = read.response;
+    if (answer.status === 'error') return { kind: 'done', result: { ok: false, message: answer.message } };
+    if (answer.status !== 'ok' || response.status >= 300) {
+      log(`fulfillment "${request.action}": ${url} answered ${response.status}`, body);
+      return { kind: 'done', result: { ok: false, message: REASONS.rejected } };
+    }
+    return {
+      kind: 'done',
+      result: { ok: true, ...(answer.slots && { slots: answer.slots }), ...(answer.messages && { messages: answer.messages }), ...(answer.followUp && { followUp: answer.followUp }) },
+    };
+  }
+
+  function delayFor(retry: number, serverWaitMs: number | undefined): number {
+    // Full jitter: many widgets retrying after one outage do not all hit the server at once.
+    const jittered = random() * Math.min(backoff.maxMs, backoff.baseMs * 2 ** retry);
+    return Math.max(jittered, serverWaitMs ?? 0);
+  }
+
+  return async (call: FulfillCall, hooks = {}) => {
+    const started = now();
+    const cacheKey = options.cacheTtlMs?.[call.action] !== undefined ? `${call.action} ${stableJson(call.slots)}` : null;
+    const cached = cacheKey ? cache.get(cacheKey) : undefined;
+    if (cached && cached.until > started) return cached.result;
+
+    while (sent.length > 0 && sent[0]! <= started - rateLimit.perMs) sent.shift();
+    if (sent.length >= rateLimit.requests) {
+      log(`fulfillment "${call.action}": more than ${rateLimit.requests} requests in ${rateLimit.perMs} ms, not sent`);
+      return { ok: false, message: REASONS.rateLimited };
+    }
+    if (breaker.openUntil > started || breaker.probing) {
+      // Open (or a probe is already out): answer at once instead of a spinner on a dead backend.
+      return { ok: false, message: REASONS.unavailable, unavailable: true };
+    }
+    const halfOpen = breaker.openUntil !== 0;
+    if (halfOpen) breaker.probing = true;
+    sent.push(started);
+
+    const request: FulfillmentRequest = {
+      protocol: FULFILLMENT_PROTOCOL,
+      action: call.action,
+      sessionId: call.sessionId,
+      requestId: newId(),
+      slots: call.slots,
+      intent: call.intent ?? null,
+      entities: call.entities ?? [],
+      locale: call.locale ?? 'en',
+      ...(call.transcript && { transcript: call.transcript }),
+    };
+    let last: Attempt;
+    try {
+      for (let retry = 0; ; retry++) {
+        if (!network.isOnline()) {
+          // Offline: the visitor is told, and the same request goes out once the connection is back.
+          hooks.onQueued?.();
+          await network.onceOnline();
+          hooks.onResumed?.();
+        }
+        last = await attempt(request);
+        if (last.kind === 'done') break;
+        if (!network.isOnline()) {
+          retry--; // lost the connection: wait for it, without spending a retry
+          continue;
+        }
+        if (retry >= (halfOpen ? 0 : retries)) break;
+        const wait = delayFor(retry, last.waitMs);
+        if (wait > maxRetryAfterMs) break;
+        await sleep(wait);
+      }
+    } finally {
+      breaker.probing = false;
+    }
+
+    if (last.kind === 'retry') {
+      breaker.failures++;
+      if (halfOpen || breaker.failures >= breakerOptions.failures) {
+        breaker.openUntil = now() + breakerOptions.openMs;
+        log(`fulfillment: ${breaker.failures} failed requests in a row, calls fail fast for ${breakerOptions.openMs} ms`);
+      }
+      return { ok: false, message: last.reason };
+    }
+    // Any answer (even an error) shows the backend is alive.
+    breaker.failures = 0;
+    breaker.openUntil = 0;
+    if (cacheKey && last.result.ok) cache.set(cacheKey, { until: now() + options.cacheTtlMs![call.action]!, result: last.result });
+    return last.result;
   };
 }
 
-function readResult(body: unknown, status: number, action: string): FulfillmentResult {
-  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  if (status < 300 && record.status === 'ok') {
-    const slots = typeof record.slots === 'object' && record.slots !== null ? (record.slots as Record<string, string | number | boolean | null>) : undefined;
-    return slots ? { ok: true, slots } : { ok: true };
-  }
-  const message = typeof record.message === 'string' ? record.message : `our service answered ${status}`;
-  console.error(`[parley] fulfillment "${action}" answered ${status}:`, body);
-  return { ok: false, message };
+/** Seconds or an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
+export function parseRetryAfter(header: string | null, now: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function stableJson(value: Record<string, unknown>): string {
+  return JSON.stringify(Object.keys(value).sort().map((key) => [key, value[key]]));
+}
+
+function browserNetwork(): Network {
+  const target = globalThis as unknown as { navigator?: { onLine?: boolean }; addEventListener?: (type: string, listener: () => void, options?: { once: boolean }) => void };
+  return {
+    isOnline: () => target.navigator?.onLine !== false,
+    onceOnline: () => new Promise<void>((resolve) => (target.addEventListener ? target.addEventListener('online', () => resolve(), { once: true }) : resolve())),
+  };
 }

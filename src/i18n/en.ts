@@ -21,6 +21,9 @@ export const en = {
   loading: 'Loading…',
   messagesLabel: 'Conversation',
   suggestions: 'Suggested replies',
+  offlineQueued: 'You seem to be offline. I’ll send your request as soon as the connection is back.',
+  backOnline: 'You’re back online, sending your request now.',
+  handoffFailed: 'Sorry, I couldn’t reach our team right now ({reason}). Please try again in a moment.',
 } as const;
 
 export type Strings = { readonly [K in keyof typeof en]: string };

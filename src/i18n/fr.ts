@@ -22,4 +22,7 @@ export const fr: Strings = {
   loading: 'Chargement…',
   messagesLabel: 'Conversation',
   suggestions: 'Réponses suggérées',
+  offlineQueued: 'Vous semblez hors ligne. J’enverrai votre demande dès que la connexion sera rétablie.',
+  backOnline: 'Vous êtes de nouveau en ligne, j’envoie votre demande.',
+  handoffFailed: 'Désolé, je n’ai pas pu joindre notre équipe ({reason}). Veuillez réessayer dans un instant.',
 };

@@ -79,7 +79,8 @@ export function mountInShadow(
     ...(options.greeting !== undefined && { greeting: options.greeting }),
     maxMessageLength: options.maxMessageLength ?? defaults.maxMessageLength,
     replyDelayMs: options.replyDelayMs ?? defaults.replyDelayMs,
-    ...((options.fulfill ?? options.fulfillmentUrl) && { fulfill: options.fulfill ?? createFulfillmentClient(options.fulfillmentUrl!) }),
+    ...((options.fulfill ?? options.fulfillmentUrl) && { fulfill: options.fulfill ?? createFulfillmentClient(options.fulfillmentUrl!, options.fulfillment) }),
+    locale: navigator.language || locale,
   });
   const events = createEmitter<Pick<WidgetEvents, 'open' | 'close'>>();
   const isOpen = signal(mode === 'inline' || options.open === true);

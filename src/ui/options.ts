@@ -1,6 +1,7 @@
 /** What a site owner (script tag) or a front-end team (`mount`) can set. */
 import type { MenuBot } from '../bot/menu-bot';
 import type { Fulfill } from '../conversation/dialogue-turn';
+import type { FulfillmentClientOptions } from '../fulfillment/client';
 import type { Backend } from '../nlu/protocol';
 
 export type Position = 'left' | 'right';
@@ -49,4 +50,9 @@ export interface WidgetOptions {
   fulfillmentUrl?: string;
   /** Or a function that performs them (for SPAs with their own API client); wins over fulfillmentUrl. */
   fulfill?: Fulfill;
+  /**
+   * How the fulfillment client behaves: timeouts, retries, cacheable actions, rate limit, circuit
+   * breaker, and `headers(request)` to add e.g. a session token (see docs/fulfillment.md).
+   */
+  fulfillment?: Pick<FulfillmentClientOptions, 'timeoutMs' | 'actionTimeoutsMs' | 'retries' | 'cacheTtlMs' | 'rateLimit' | 'breaker' | 'headers'>;
 }

@@ -1,0 +1,102 @@
+/**
+ * The example backend: every action the demo bot uses, on the SQLite database, behind
+ * `createFulfillmentHandler` from `parley/server`. `npm start` and the e2e tests serve it at
+ * /api/fulfillment; `examples/backend/main.ts` runs it on its own.
+ */
+import { createFulfillmentHandler, FulfillmentError, type Action, type IdempotencyStore, type StoredAnswer } from '../../src/server';
+import { openExampleDatabase, type ExampleDatabase } from './database';
+
+export interface ExampleBackend {
+  handler: (request: Request) => Promise<Response>;
+  db: ExampleDatabase;
+}
+
+export async function createExampleBackend(options: { dbPath?: string; cors?: { origins: string[] | '*' }; log?: (error: unknown) => void } = {}): Promise<ExampleBackend> {
+  const db = await openExampleDatabase(options.dbPath);
+  const stamp = () => new Date().toISOString();
+  const text = (value: unknown) => String(value ?? '').trim();
+
+  /** Returns the row written earlier for this key, or writes one: at most one row per request. */
+  function once<T>(table: 'refunds' | 'password_resets' | 'tickets', key: string, write: () => T, read: (row: Record<string, unknown>) => T): T {
+    return db.transaction(() => {
+      const [existing] = db.all(`SELECT * FROM ${table} WHERE idempotency_key = ?`, [key]);
+      return existing ? read(existing) : write();
+    });
+  }
+  const nextId = (prefix: string, table: 'refunds' | 'tickets') => `${prefix}${1000 + db.count(table)}`;
+
+  const actions: Record<string, Action> = {
+    order_status: ({ slots }) => {
+      const id = text(slots.order_id).toUpperCase();
+      if (id === 'E00000') throw new Error('simulated outage of the order system (order E00000)');
+      const [order] = db.all<{ state: string; delivery_date: string | null }>('SELECT state, delivery_date FROM orders WHERE id = ?', [id]);
+      if (!order) throw new FulfillmentError(`we have no order ${id}`);
+      return { slots: { order_state: order.state, delivery_date: order.delivery_date } };
+    },
+    create_refund: ({ slots, sessionId }, { idempotencyKey }) => {
+      const orderId = text(slots.order_id).toUpperCase();
+      if (orderId === 'E00000') throw new Error('simulated outage of the refund system (order E00000)');
+      if (db.all('SELECT 1 FROM orders WHERE id = ?', [orderId]).length === 0) throw new FulfillmentError(`we have no order ${orderId}`);
+      const refundId = once(
+        'refunds',
+        idempotencyKey,
+        () => {
+          const id = nextId('R', 'refunds');
+          db.run('INSERT INTO refunds (id, order_id, reason, session_id, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, orderId, text(slots.refund_reason) || 'not given', sessionId, idempotencyKey, stamp()]);
+          return id;
+        },
+        (row) => String(row.id),
+      );
+      return { slots: { refund_id: refundId } };
+    },
+    password_reset: ({ slots }, { idempotencyKey }) => {
+      // The same answer whether or not the address has an account: nothing to learn by probing.
+      once('password_resets', idempotencyKey, () => db.run('INSERT INTO password_resets (email, idempotency_key, created_at) VALUES (?, ?, ?)', [text(slots.email), idempotencyKey, stamp()]), () => undefined);
+    },
+    schedule_call: ({ slots, sessionId }, { idempotencyKey }) => {
+      const ticketId = once(
+        'tickets',
+        idempotencyKey,
+        () => {
+          const id = nextId('T', 'tickets');
+          db.run('INSERT INTO tickets (id, kind, call_date, call_time, session_id, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, 'call', text(slots.call_date), text(slots.call_time), sessionId, idempotencyKey, stamp()]);
+          return id;
+        },
+        (row) => String(row.id),
+      );
+      return { slots: { ticket_id: ticketId } };
+    },
+    handoff: ({ transcript, sessionId }, { idempotencyKey }) => {
+      const ticketId = once(
+        'tickets',
+        idempotencyKey,
+        () => {
+          const id = nextId('T', 'tickets');
+          db.run('INSERT INTO tickets (id, kind, transcript, session_id, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, 'handoff', JSON.stringify(transcript ?? []), sessionId, idempotencyKey, stamp()]);
+          return id;
+        },
+        (row) => String(row.id),
+      );
+      return { messages: [`A member of our team will answer here shortly (ticket **${ticketId}**).`] };
+    },
+  };
+
+  // Answers are kept in the same database, so a replay survives a restart.
+  const idempotency: IdempotencyStore = {
+    get(key) {
+      const [row] = db.all<{ fingerprint: string; status: number; body: string }>('SELECT fingerprint, status, body FROM idempotency WHERE key = ?', [key]);
+      return row ? { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) as StoredAnswer['body'] } : undefined;
+    },
+    set(key, answer) {
+      db.transaction(() => db.run('INSERT OR REPLACE INTO idempotency (key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?)', [key, answer.fingerprint, answer.status, JSON.stringify(answer.body), stamp()]));
+    },
+  };
+
+  const handler = createFulfillmentHandler({
+    actions,
+    idempotency,
+    ...(options.cors && { cors: options.cors }),
+    onError: options.log ?? ((error) => console.error('[example backend]', error instanceof Error ? error.message : error)),
+  });
+  return { handler, db };
+}
