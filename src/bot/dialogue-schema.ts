@@ -59,6 +59,8 @@ const FlowSchema = v.strictObject({
   confirm: v.optional(NAME),
   /** Fulfillment action to call once the slots are filled (and confirmed). */
   action: v.optional(NAME),
+  /** The action's answer may be reused for this long for the same slots (lookups, not writes). */
+  cache_seconds: v.optional(v.pipe(v.number(), v.minValue(0))),
   /** Hand off to a person instead of the action when this holds (e.g. a refund above an amount). */
   handoff_if: v.optional(ConditionSchema),
   /** Response once the flow is done (after the action when there is one). */

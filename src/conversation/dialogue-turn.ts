@@ -24,6 +24,8 @@ export interface FulfillCall {
   locale?: string;
   /** Only for a handoff: the conversation so far. */
   transcript?: Array<{ from: 'user' | 'bot'; text: string; at: string }>;
+  /** The flow declares its answer cacheable for this long (`cache_seconds`). */
+  cacheTtlMs?: number;
 }
 
 /** Told when the call has to wait (offline) and when it goes out after all. */
@@ -79,6 +81,7 @@ export async function runTurn(bot: DialogueBot, state: DialogueState, event: Dia
           intent: context.intent ?? null,
           entities: context.entities ?? [],
           ...(context.locale && { locale: context.locale }),
+          ...(bot.flows[action.flow]?.cache_seconds !== undefined && { cacheTtlMs: bot.flows[action.flow]!.cache_seconds! * 1000 }),
         };
         const answer = await withTimeout((hooks) => fulfill(call, hooks), MAX_FULFILLMENT_MS, context.notify);
         if (answer.ok) {

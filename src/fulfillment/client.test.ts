@@ -145,6 +145,17 @@ describe('fulfillment client', () => {
     expect(c.sent).toHaveLength(3);
   });
 
+  it("a flow's cache_seconds makes its action cacheable", async () => {
+    const c = client([{ body: { status: 'ok', slots: { order_state: 'shipped' } } }]);
+    const lookup = { ...call, action: 'order_status', flow: 'order_status', cacheTtlMs: 30_000 };
+    await c.fulfill(lookup);
+    expect(await c.fulfill(lookup)).toMatchObject({ slots: { order_state: 'shipped' } });
+    expect(c.sent).toHaveLength(1);
+    await c.fulfill({ ...call, action: 'create_refund' });
+    await c.fulfill({ ...call, action: 'create_refund' });
+    expect(c.sent).toHaveLength(3); // writes are never cached
+  });
+
   it('refuses calls beyond the per-session rate limit without sending them', async () => {
     const c = client([], { rateLimit: { requests: 3, perMs: 60_000 } });
     for (let i = 0; i < 3; i++) expect(await c.fulfill(call)).toEqual({ ok: true });

@@ -29,7 +29,7 @@ export interface FulfillmentClientOptions {
   backoff?: { baseMs: number; maxMs: number };
   /** A Retry-After longer than this is not waited for: the visitor gets an answer instead. */
   maxRetryAfterMs?: number;
-  /** Actions whose answers may be reused for a while: action -> time to live in ms. */
+  /** Actions whose answers may be reused for a while: action -> time to live in ms (a flow's `cache_seconds` wins). */
   cacheTtlMs?: Record<string, number>;
   /** At most `requests` calls per `perMs` for this visitor. */
   rateLimit?: { requests: number; perMs: number };
@@ -137,7 +137,9 @@ export function createFulfillmentClient(url: string, options: FulfillmentClientO
 
   return async (call: FulfillCall, hooks = {}) => {
     const started = now();
-    const cacheKey = options.cacheTtlMs?.[call.action] !== undefined ? `${call.action} ${stableJson(call.slots)}` : null;
+    // Cacheable when the bot's flow says so (`cache_seconds`) or the page's options do.
+    const ttlMs = call.cacheTtlMs ?? options.cacheTtlMs?.[call.action];
+    const cacheKey = ttlMs !== undefined && ttlMs > 0 ? `${call.action} ${stableJson(call.slots)}` : null;
     const cached = cacheKey ? cache.get(cacheKey) : undefined;
     if (cached && cached.until > started) return cached.result;
 
@@ -200,7 +202,7 @@ export function createFulfillmentClient(url: string, options: FulfillmentClientO
     // Any answer (even an error) shows the backend is alive.
     breaker.failures = 0;
     breaker.openUntil = 0;
-    if (cacheKey && last.result.ok) cache.set(cacheKey, { until: now() + options.cacheTtlMs![call.action]!, result: last.result });
+    if (cacheKey && last.result.ok) cache.set(cacheKey, { until: now() + ttlMs!, result: last.result });
     return last.result;
   };
 }
