@@ -1,0 +1,235 @@
+/**
+ * Sessions on the visitor's device: each turn (the visitor's message, the bot's answers, the engine
+ * state, what happened) is written in one IndexedDB transaction, so a crash or a closed tab never
+ * leaves half a turn. When IndexedDB cannot be used (disabled, private mode, blocked by an old tab,
+ * quota exceeded) the store keeps working in memory and says why: nothing ever throws to the caller.
+ */
+import type { IDBPDatabase } from 'idb';
+import * as v from 'valibot';
+import type { ChatMessage } from '../conversation/types';
+import type { DialogueState } from '../dialogue/types';
+import { redact as redactText } from './redact';
+import { deleteDatabase, openDatabase, type EventRecord, type MessageRecord, type ParleyDB, type SessionRecord } from './schema';
+
+export type StoreHealth =
+  | { persistent: true }
+  | { persistent: false; reason: 'unavailable' | 'blocked' | 'quota' | 'error'; detail: string };
+
+export interface StoredConversation {
+  session: SessionRecord;
+  messages: ChatMessage[];
+}
+
+/** The session to resume; `corrupt` when it could not be read (it is deleted). */
+export type Latest = (StoredConversation & { corrupt?: false }) | { corrupt: true } | null;
+
+export interface TurnWrite {
+  bot: string;
+  state: DialogueState;
+  /** The messages this turn added, in order. */
+  messages: readonly ChatMessage[];
+  events?: ReadonlyArray<{ type: string; detail?: string }>;
+}
+
+export interface SessionStore {
+  health(): StoreHealth;
+  /** The bot's most recent session updated within `maxAgeMs`, or null. A corrupt one is deleted. */
+  latest(bot: string, maxAgeMs: number): Promise<Latest>;
+  saveTurn(turn: TurnWrite): Promise<void>;
+  /** Deletes every session, message and event (all bots): "forget me". */
+  forget(): Promise<void>;
+  /** Deletes sessions not updated since `before`; returns how many. */
+  purge(before: number): Promise<number>;
+  close(): void;
+}
+
+export interface StoreOptions {
+  indexedDB?: IDBFactory;
+  /** Store card numbers, emails and phone numbers as placeholders. */
+  redact?: boolean;
+  /** Waiting longer than this for the database (e.g. an old tab blocks the upgrade) gives up. */
+  openTimeoutMs?: number;
+  now?: () => number;
+}
+
+const MessageSchema = v.looseObject({ id: v.string(), from: v.picklist(['user', 'bot']), text: v.string(), at: v.number() });
+const StateSchema = v.looseObject({ sessionId: v.string(), turn: v.number(), slots: v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])), history: v.array(v.unknown()) });
+
+function withRedaction(message: ChatMessage, redact: boolean): ChatMessage {
+  return redact ? { ...message, text: redactText(message.text) } : message;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export async function openSessionStore(options: StoreOptions = {}): Promise<SessionStore> {
+  const factory = options.indexedDB === undefined ? (globalThis as { indexedDB?: IDBFactory }).indexedDB : options.indexedDB;
+  if (!factory) return memorySessionStore(options, { persistent: false, reason: 'unavailable', detail: 'this browser has no IndexedDB here' });
+  let db: IDBPDatabase<ParleyDB>;
+  try {
+    db = await withTimeout(
+      openDatabase(factory, {
+        // A newer Parley in another tab needs the database: let it upgrade, and go on in memory here.
+        onBlocking: () => {
+          db.close();
+          fallback = { persistent: false, reason: 'blocked', detail: 'a newer version in another tab took over the database' };
+        },
+      }),
+      options.openTimeoutMs ?? 3000,
+      'an older tab keeps the database open (close other tabs of this site)',
+    );
+  } catch (error) {
+    const blocked = error instanceof TimeoutError;
+    return memorySessionStore(options, { persistent: false, reason: blocked ? 'blocked' : 'unavailable', detail: describe(error) });
+  }
+  let fallback: StoreHealth | null = null;
+  const memory = memorySessionStore(options, { persistent: true });
+  const redact = options.redact ?? false;
+
+  /** Runs a database operation; on failure, the rest of the visit goes to memory. */
+  async function guarded<T>(work: () => Promise<T>, inMemory: () => Promise<T>): Promise<T> {
+    if (fallback) return inMemory();
+    try {
+      return await work();
+    } catch (error) {
+      const quota = error instanceof DOMException && error.name === 'QuotaExceededError';
+      fallback = { persistent: false, reason: quota ? 'quota' : 'error', detail: describe(error) };
+      console.error('[parley] the conversation can no longer be saved on this device:', error);
+      return inMemory();
+    }
+  }
+
+  return {
+    health: () => fallback ?? { persistent: true },
+    latest: (bot, maxAgeMs) =>
+      guarded(
+        async (): Promise<Latest> => {
+          const now = options.now?.() ?? Date.now();
+          const sessions = (await db.getAllFromIndex('sessions', 'bot', bot)).filter((s) => s.updatedAt >= now - maxAgeMs);
+          const session = sessions.sort((a, b) => b.updatedAt - a.updatedAt)[0];
+          if (!session) return null;
+          const records = await db.getAllFromIndex('messages', 'sessionId', session.id);
+          const messages = records.sort((a, b) => a.seq - b.seq).map((r) => r.message);
+          if (!v.is(StateSchema, session.state as unknown) || !messages.every((m: unknown) => v.is(MessageSchema, m))) {
+            await deleteSessions(db, [session.id]);
+            return { corrupt: true as const };
+          }
+          return { session, messages };
+        },
+        () => memory.latest(bot, maxAgeMs),
+      ),
+    saveTurn: (turn) =>
+      guarded(
+        async () => {
+          const now = options.now?.() ?? Date.now();
+          const tx = db.transaction(['sessions', 'messages', 'events'], 'readwrite');
+          try {
+            const sessions = tx.objectStore('sessions');
+            const existing = await sessions.get(turn.state.sessionId);
+            await sessions.put({ id: turn.state.sessionId, bot: turn.bot, state: turn.state, createdAt: existing?.createdAt ?? now, updatedAt: now });
+            // The sequence continues from what is stored (another tab may have written turns too).
+            const messages = tx.objectStore('messages');
+            let seq = await messages.index('sessionId').count(turn.state.sessionId);
+            for (const message of turn.messages) await messages.put({ sessionId: turn.state.sessionId, seq: seq++, message: withRedaction(message, redact) } satisfies MessageRecord);
+            const events = tx.objectStore('events');
+            for (const event of turn.events ?? []) await events.add({ sessionId: turn.state.sessionId, at: now, ...event } satisfies EventRecord);
+          } catch (error) {
+            // Half a turn is never kept: whatever this transaction wrote is undone.
+            tx.abort();
+            await tx.done.catch(() => {});
+            throw error;
+          }
+          await tx.done;
+        },
+        () => memory.saveTurn(turn),
+      ),
+    forget: async () => {
+      await memory.forget();
+      try {
+        db.close();
+        await deleteDatabase(factory);
+        db = await openDatabase(factory);
+      } catch (error) {
+        fallback = { persistent: false, reason: 'error', detail: describe(error) };
+        console.error('[parley] could not delete the stored conversation:', error);
+      }
+    },
+    purge: (before) =>
+      guarded(
+        async () => {
+          const old = await db.getAllKeysFromIndex('sessions', 'updatedAt', IDBKeyRange.upperBound(before, true));
+          await deleteSessions(db, old);
+          return old.length;
+        },
+        () => memory.purge(before),
+      ),
+    close: () => db.close(),
+  };
+}
+
+async function deleteSessions(db: IDBPDatabase<ParleyDB>, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  const tx = db.transaction(['sessions', 'messages', 'events'], 'readwrite');
+  for (const id of ids) {
+    await tx.objectStore('sessions').delete(id);
+    await tx.objectStore('messages').delete(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
+    for (const key of await tx.objectStore('events').index('sessionId').getAllKeys(id)) await tx.objectStore('events').delete(key);
+  }
+  await tx.done;
+}
+
+/** The same store in memory: for browsers without IndexedDB, and after a failure. */
+export function memorySessionStore(options: StoreOptions, health: StoreHealth): SessionStore {
+  const sessions = new Map<string, SessionRecord>();
+  const messages = new Map<string, ChatMessage[]>();
+  const now = () => options.now?.() ?? Date.now();
+  return {
+    health: () => health,
+    latest: async (bot, maxAgeMs) => {
+      const session = [...sessions.values()].filter((s) => s.bot === bot && s.updatedAt >= now() - maxAgeMs).sort((a, b) => b.updatedAt - a.updatedAt)[0];
+      return session ? { session: copy(session), messages: copy(messages.get(session.id) ?? []) } : null;
+    },
+    saveTurn: async (turn) => {
+      const existing = sessions.get(turn.state.sessionId);
+      sessions.set(turn.state.sessionId, { id: turn.state.sessionId, bot: turn.bot, state: copy(turn.state), createdAt: existing?.createdAt ?? now(), updatedAt: now() });
+      messages.set(turn.state.sessionId, [...(messages.get(turn.state.sessionId) ?? []), ...turn.messages.map((m) => withRedaction(copy(m), options.redact ?? false))]);
+    },
+    forget: async () => {
+      sessions.clear();
+      messages.clear();
+    },
+    purge: async (before) => {
+      const old = [...sessions.values()].filter((s) => s.updatedAt < before);
+      for (const s of old) {
+        sessions.delete(s.id);
+        messages.delete(s.id);
+      }
+      return old.length;
+    },
+    close: () => {},
+  };
+}
+
+/** A plain-data copy that never throws (what is not JSON is dropped, as IndexedDB would refuse it). */
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+class TimeoutError extends Error {}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TimeoutError(message)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
