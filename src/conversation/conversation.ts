@@ -12,6 +12,8 @@ import { initialState } from '../dialogue/engine';
 import { replyFromMenu } from '../dialogue/menu';
 import type { DialogueEvent, DialogueState } from '../dialogue/types';
 import { runTurn, type Fulfill, type TurnContext } from './dialogue-turn';
+import { createSessionSync, type SessionSync } from './session-sync';
+import type { Latest } from '../store/session-store';
 import { en } from '../i18n/en';
 import { createEmitter } from './emitter';
 import { loadBot } from './load-bot';
@@ -44,12 +46,60 @@ export function createConversationWithBot(options: ConversationOptions): Convers
   const messages = signal<readonly ChatMessage[]>([]);
   const typing = signal(false);
   const status = signal<ConversationStatus>('idle');
+  const persistent = signal(options.persistence !== undefined);
   const error = signal<ConversationError | null>(null);
   const botName = computed(() => bot.value?.name ?? '');
   const quickReplies = computed<readonly QuickReply[]>(() => {
     const last = messages.value.at(-1);
     return last?.from === 'bot' ? (last.quickReplies ?? []) : [];
   });
+
+  // ---- persistence: the store, shared by the visitor's tabs ----
+  let sync: SessionSync | null = null;
+  const botKey = typeof options.bot === 'string' ? new URL(options.bot, options.baseUrl ?? globalThis.location?.href ?? 'http://localhost/').href : options.bot.name;
+  /** Ids of the messages the store holds: this tab shows them first, in the store's order. */
+  let savedIds = new Set<string>();
+  /** This tab's greeting: shown at once, stored only once the visitor says something. */
+  let greetingId: string | null = null;
+  /** Notices shown on load ("this chat can't be saved"), stored with the first turn. */
+  let notices: ChatMessage[] = [];
+  /** Events of the turn in progress, stored with it. */
+  let turnEvents: Array<{ type: string; detail?: string }> = [];
+  let turnInProgress = false;
+  const expiryMs = () => (dialogue?.settings.session_expiry_minutes ?? 30) * 60_000;
+
+  /** Takes the stored conversation (another tab's turns, or a reload), keeping what is not saved yet. */
+  function adopt(latest: Latest): void {
+    if (!latest || latest.corrupt || latest.messages.length === 0) return;
+    // This tab's own greeting gives way to the stored conversation; what the visitor typed and is
+    // not stored yet (turns still waiting for their go) stays, after it.
+    const stored = new Set(latest.messages.map((m) => m.id));
+    const unsaved = messages.peek().filter((m) => !stored.has(m.id) && !savedIds.has(m.id) && m.id !== greetingId);
+    messages.value = [...latest.messages, ...unsaved];
+    savedIds = stored;
+    greetingId = null;
+    dialogueState = latest.session.state;
+  }
+
+  async function refresh(): Promise<void> {
+    if (sync) adopt(await sync.store.latest(botKey, expiryMs()));
+  }
+
+  /** Stores one turn: its messages (with the greeting, the first time) and the engine state. */
+  async function flush(turnMessages: readonly ChatMessage[]): Promise<void> {
+    if (!sync) return;
+    const greeting = greetingId === null ? undefined : messages.peek().find((m) => m.id === greetingId);
+    const fresh = [...(greeting ? [greeting] : []), ...notices, ...turnMessages].filter((m) => !savedIds.has(m.id));
+    notices = [];
+    const events = turnEvents;
+    turnEvents = [];
+    if (fresh.length === 0 && events.length === 0) return;
+    await sync.save({ bot: botKey, state: dialogueState, messages: fresh, events });
+    for (const m of fresh) savedIds.add(m.id);
+    greetingId = null;
+    persistent.value = sync.store.health().persistent;
+    await refresh(); // this tab's view in the store's order
+  }
 
   let nextId = 0;
   let loading: Promise<void> | null = null;
@@ -59,7 +109,9 @@ export function createConversationWithBot(options: ConversationOptions): Convers
   let turns: Promise<void> = Promise.resolve();
   const timers = new Set<ReturnType<typeof setTimeout>>();
 
-  const newId = () => `${now().toString(36)}-${(nextId++).toString(36)}`;
+  // Unique across the visitor's tabs, which share one transcript.
+  const idPrefix = Math.random().toString(36).slice(2, 8);
+  const newId = () => `${now().toString(36)}-${idPrefix}-${(nextId++).toString(36)}`;
   const menuReplies = (menuBot: MenuBot): QuickReply[] => menuBot.menu.map(({ id, label }) => ({ id, label }));
 
   function append(message: ChatMessage) {
@@ -67,8 +119,10 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     events.emit('message', message);
   }
 
-  function say(menuBot: MenuBot, text: string, quickReplies: QuickReply[] = menuReplies(menuBot)) {
-    append({ id: newId(), from: 'bot', text, at: now(), quickReplies });
+  function say(menuBot: MenuBot, text: string, quickReplies: QuickReply[] = menuReplies(menuBot)): ChatMessage {
+    const message: ChatMessage = { id: newId(), from: 'bot', text, at: now(), quickReplies };
+    append(message);
+    return message;
   }
 
   function pause(ms: number): Promise<void> {
@@ -83,7 +137,7 @@ export function createConversationWithBot(options: ConversationOptions): Convers
   }
 
   function greet(menuBot: MenuBot) {
-    say(menuBot, options.greeting ?? menuBot.greeting);
+    greetingId = say(menuBot, options.greeting ?? menuBot.greeting).id;
   }
 
   async function load(): Promise<void> {
@@ -110,14 +164,42 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       return;
     }
     dialogue = result.dialogue;
+    const stored = await openPersistence();
     batch(() => {
       bot.value = result.bot;
       status.value = 'ready';
       if (result.hasModel && options.understanding && understanding.value === 'none') understanding.value = 'idle';
-      if (messages.value.length === 0) greet(result.bot);
+      if (stored && !stored.corrupt && stored.messages.length > 0) adopt(stored);
+      else if (messages.value.length === 0) greet(result.bot);
+      if (stored?.corrupt) notices.push(say(result.bot, strings.notRestored));
+      if (sync && !sync.store.health().persistent) notices.push(say(result.bot, strings.notPersisted, []));
     });
+    // Back in the middle of a form: the engine recalls where it was ("Back to your refund: ...").
+    if (stored && !stored.corrupt && dialogue && dialogueState.form) {
+      const menuBot = result.bot;
+      void sync!.exclusive(async () => {
+        const replies = await engineTurn(menuBot, { type: 'resume', now: now() });
+        await flush(batch(() => replies.map((r) => say(menuBot, r.text, r.quickReplies))));
+      });
+    }
     events.emit('ready', { botName: result.bot.name });
     if (warmRequested) void warmUp();
+  }
+
+  /** Opens the store (never throws: it falls back to memory), purges old conversations, finds the last one. */
+  async function openPersistence(): Promise<Latest> {
+    if (!options.persistence || sync) return null;
+    const store = await options.persistence.store;
+    sync = createSessionSync({ store, bot: botKey, channel: options.persistence.channel ?? null, locks: options.persistence.locks ?? null });
+    sync.onRemote((type) => {
+      if (type === 'forget') return resetLocally();
+      // A turn of ours in progress has already read the store under the lock; it must not be overwritten.
+      if (!turnInProgress) void refresh();
+    });
+    await store.purge(now() - (options.persistence.retentionDays ?? 30) * 24 * 3600_000);
+    const latest = await store.latest(botKey, expiryMs());
+    persistent.value = store.health().persistent;
+    return latest;
   }
 
   function start(): Promise<void> {
@@ -197,6 +279,8 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     });
     dialogueState = outcome.state;
     const extra: Reply[] = [];
+    if (outcome.handoff !== null) turnEvents.push({ type: 'handoff', detail: outcome.handoff });
+    if (outcome.ended) turnEvents.push({ type: 'end' });
     if (outcome.handoff !== null) {
       const transcript = messages.peek();
       events.emit('handoff', { reason: outcome.handoff, sessionId: dialogueState.sessionId, slots: { ...dialogueState.slots }, transcript });
@@ -234,17 +318,27 @@ export function createConversationWithBot(options: ConversationOptions): Convers
 
   function answer(choice: { id: string } | { text: string }, message: ChatMessage) {
     const turnGeneration = generation;
-    turns = turns.then(async () => {
+    const turn = async () => {
       if (turnGeneration !== generation) return;
+      turnInProgress = true;
+      try {
+        await turnBody();
+      } finally {
+        turnInProgress = false;
+      }
+    };
+    const turnBody = async () => {
+      // Start from what the store holds: another tab may have moved the conversation on.
+      await refresh();
       typing.value = true;
       const [replies] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve<Reply[]>([{ text: strings.notUnderstood }]), pause(replyDelayMs)]);
       typing.value = false;
       const menuBot = bot.value;
       if (turnGeneration !== generation || !menuBot) return;
-      batch(() => {
-        for (const r of replies) say(menuBot, r.text, r.quickReplies);
-      });
-    });
+      const said = batch(() => replies.map((r) => say(menuBot, r.text, r.quickReplies)));
+      await flush([message, ...said]);
+    };
+    turns = turns.then(() => (sync ? sync.exclusive(turn) : turn())).catch((error: unknown) => console.error('[parley] a turn failed:', error));
   }
 
   function acceptUserText(text: string): SendResult {
@@ -254,6 +348,18 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     const message: ChatMessage = { id: newId(), from: 'user', text, at: now() };
     append(message);
     return { ok: true, message };
+  }
+
+  function resetLocally(): void {
+    generation++;
+    dialogueState = initialState(newSessionId(), now());
+    savedIds = new Set();
+    turnEvents = [];
+    batch(() => {
+      typing.value = false;
+      messages.value = [];
+      if (bot.value) greet(bot.value);
+    });
   }
 
   return {
@@ -289,14 +395,18 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       events.emit('feedback', { message: rated, rating });
     },
     reset() {
-      generation++;
-      dialogueState = initialState(newSessionId(), now());
-      batch(() => {
-        typing.value = false;
-        messages.value = [];
-        if (bot.value) greet(bot.value);
-      });
+      resetLocally();
+      // The new session is stored at once, so a reload does not bring the old one back.
+      if (sync) void sync.exclusive(() => flush([]));
     },
+    async forget() {
+      generation++;
+      await sync?.store.forget();
+      await options.persistence?.clearCaches?.().catch((error: unknown) => console.error('[parley] cached data could not be deleted:', error));
+      sync?.announceForget();
+      resetLocally();
+    },
+    persistent,
     retry() {
       return start();
     },

@@ -26,6 +26,11 @@ export interface FulfillCall {
   transcript?: Array<{ from: 'user' | 'bot'; text: string; at: string }>;
   /** The flow declares its answer cacheable for this long (`cache_seconds`). */
   cacheTtlMs?: number;
+  /**
+   * The request's idempotency key: the same for the same session, turn and action, so a call made
+   * again after a reload is recognised by the backend as the one it may already have done.
+   */
+  requestId?: string;
 }
 
 /** Told when the call has to wait (offline) and when it goes out after all. */
@@ -78,6 +83,7 @@ export async function runTurn(bot: DialogueBot, state: DialogueState, event: Dia
           flow: action.flow,
           slots: action.slots,
           sessionId: outcome.state.sessionId,
+          requestId: `${outcome.state.sessionId}-${outcome.state.turn}-${action.action}`,
           intent: context.intent ?? null,
           entities: context.entities ?? [],
           ...(context.locale && { locale: context.locale }),

@@ -4,7 +4,9 @@ import type { MenuBot } from '../bot/menu-bot';
 import type { Strings } from '../i18n';
 import type { ParseResult } from '../nlu/parse';
 import type { LoadInfo } from '../nlu/protocol';
+import type { SessionStore } from '../store/session-store';
 import type { Fulfill } from './dialogue-turn';
+import type { Channel, Locks } from './session-sync';
 
 /** The language model, injected (the widget's is a Web Worker; tests give their own). */
 export interface Understanding {
@@ -84,6 +86,10 @@ export interface Conversation {
   rate(messageId: string, rating: Rating): void;
   /** Clears the transcript and greets again. */
   reset(): void;
+  /** Deletes everything stored for the visitor (conversations, cached model), then starts afresh. */
+  forget(): Promise<void>;
+  /** Whether the conversation is kept on this device (false: IndexedDB cannot be used here). */
+  readonly persistent: ReadonlySignal<boolean>;
   /** Tries a failed load again. */
   retry(): Promise<void>;
   dismissError(): void;
@@ -110,4 +116,16 @@ export interface ConversationOptions {
   fulfill?: Fulfill;
   /** The visitor's language, sent to the backend. */
   locale?: string;
+  /** Where the conversation is kept between visits and shared between tabs (none: memory only). */
+  persistence?: {
+    store: Promise<SessionStore> | SessionStore;
+    /** Other tabs hear of each turn here (BroadcastChannel). */
+    channel?: Channel | null;
+    /** Turns run one at a time across tabs (navigator.locks). */
+    locks?: Locks | null;
+    /** Stored conversations are deleted after this many days (default 30). */
+    retentionDays?: number;
+    /** Called by forget() to delete cached data besides the store (the model cache). */
+    clearCaches?: () => Promise<void>;
+  };
 }

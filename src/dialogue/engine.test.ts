@@ -136,6 +136,24 @@ describe('confirmation', () => {
   });
 });
 
+describe('resume after a reload', () => {
+  it('recalls an open form with its question, and says nothing without one', () => {
+    const { state } = run([say('i want a refund', parse('refund_request'))]);
+    const resumed = step(bot, state, { type: 'resume', now: NOW });
+    expect(texts(resumed.actions)[0]).toMatch(/^Back to your refund: (What is your order number\?|Which order number\?)$/);
+    expect(resumed.state.turn).toBe(state.turn);
+    expect(step(bot, initialState('s1', NOW), { type: 'resume', now: NOW }).actions).toEqual([]);
+  });
+
+  it('a backend call still out when the page closed is made again, in the same turn (same idempotency key)', () => {
+    const { state } = run([say('where is my order A12345', parse('order_status', 0.9, [order('A12345')]))]);
+    expect(state.form?.waiting).toBe(true);
+    const resumed = step(bot, state, { type: 'resume', now: NOW });
+    expect(resumed.actions).toEqual([{ type: 'call_fulfillment', action: 'order_status', flow: 'order_status', slots: { order_id: 'A12345' } }]);
+    expect(resumed.state.turn).toBe(state.turn);
+  });
+});
+
 describe('date and time slots', () => {
   const calls: DialogueBot = v.parse(DialogueBotSchema, {
     slots: { day: { type: 'date', entity: 'date', ask: 'ask_day' }, hour: { type: 'time', entity: 'time', ask: 'ask_hour' } },
@@ -285,6 +303,7 @@ describe('robustness', () => {
     fc.record({ type: fc.constant('fulfillment' as const), action: fc.constantFrom('order_status', 'create_refund', 'password_reset', 'other'), ok: fc.constant(true as const), slots: fc.dictionary(fc.constantFrom('order_state', 'order_id'), fc.oneof(fc.string(), fc.constant(null))), now: fc.constant(NOW) }),
     fc.record({ type: fc.constant('fulfillment' as const), action: fc.constantFrom('order_status', 'create_refund'), ok: fc.constant(false as const), now: fc.constant(NOW) }),
     fc.constant({ type: 'restart' as const, now: NOW }),
+    fc.constant({ type: 'resume' as const, now: NOW }),
   );
 
   it('never throws, and its state always survives a JSON round trip, for random event sequences', () => {

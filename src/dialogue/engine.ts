@@ -23,6 +23,7 @@ export function step(bot: DialogueBot, state: DialogueState, event: DialogueEven
   if (event.type === 'restart') return { state: initialState(state.sessionId, event.now), actions: [] };
   const turn = new Turn(bot, structuredClone(state), event.now);
   if (event.type === 'fulfillment') turn.fulfillment(event);
+  else if (event.type === 'resume') turn.resumeSession();
   else {
     const parse: Understood =
       event.type === 'message' ? event.parse : (event.parse ?? { intent: { name: event.payload.startsWith('/') ? event.payload.slice(1) : OUT_OF_SCOPE, confidence: 1 }, ranking: [], entities: [] });
@@ -207,6 +208,22 @@ class Turn {
     }
   }
 
+  /**
+   * Back after a reload: an open form is recalled with its question ("Back to your refund: what is
+   * the order number?"); a backend call that was still out is made again, with the same turn, so the
+   * same idempotency key, and can never happen twice.
+   */
+  resumeSession(): void {
+    const form = this.state.form;
+    if (!form) return;
+    if (form.waiting) {
+      const flow = this.bot.flows[form.flow];
+      if (flow?.action) this.actions.push({ type: 'call_fulfillment', action: flow.action, flow: form.flow, slots: this.actionSlots(flow) });
+      return;
+    }
+    this.resume();
+  }
+
   // ---- forms -------------------------------------------------------------------------------------
 
   private knows(intent: string): boolean {
@@ -275,12 +292,16 @@ class Turn {
     if (flow.handoff_if && holds(flow.handoff_if, this.state.slots)) return this.handoff(`flow ${form.flow} needs a person`);
     if (flow.action) {
       form.waiting = true;
-      const slots = Object.fromEntries(Object.entries(this.state.slots).filter(([slot]) => flow.slots.includes(slot) || slot in this.bot.slots));
-      this.actions.push({ type: 'call_fulfillment', action: flow.action, flow: form.flow, slots });
+      this.actions.push({ type: 'call_fulfillment', action: flow.action, flow: form.flow, slots: this.actionSlots(flow) });
       return;
     }
     this.state.form = null;
     this.say(flow.done ?? 'done');
+  }
+
+  /** What the backend gets: the flow's slots and every other slot the bot defines. */
+  private actionSlots(flow: Flow): Record<string, SlotValue> {
+    return Object.fromEntries(Object.entries(this.state.slots).filter(([slot]) => flow.slots.includes(slot) || slot in this.bot.slots));
   }
 
   private formMessage(text: string, parse: Understood, confident: boolean, offered: Record<string, SlotValue>): void {

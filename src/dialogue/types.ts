@@ -19,7 +19,9 @@ export type DialogueEvent =
   | { type: 'button'; payload: string; title?: string; parse?: Understood; now: number; timeZone?: string }
   | { type: 'fulfillment'; action: string; ok: true; slots?: Record<string, SlotValue | null>; now: number }
   | { type: 'fulfillment'; action: string; ok: false; message?: string; now: number }
-  | { type: 'restart'; now: number };
+  | { type: 'restart'; now: number }
+  /** The visitor came back (a reload, another visit within the session expiry): pick up where it was. */
+  | { type: 'resume'; now: number };
 
 export type DialogueAction =
   | { type: 'say'; text: string; response: string; buttons?: Button[] }

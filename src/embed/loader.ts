@@ -11,7 +11,7 @@ import type { WidgetEvents, ParleyHandle } from '../ui/mount';
 import type { mountInShadow } from '../ui/widget-entry';
 import { HOST_TAG } from '../ui/host';
 import { icons } from '../ui/icons';
-import { locales, pickLocale } from '../i18n';
+import { OPEN_CHAT, pickLocale } from '../i18n/launcher';
 import { applyTheme } from '../ui/theme';
 import { adoptStyles } from '../ui/styles/adopt';
 import launcherCss from '../ui/styles/launcher.css?inline';
@@ -25,6 +25,8 @@ export interface ParleyGlobal {
   close(): void;
   send(text: string): Promise<unknown>;
   reset(): void;
+  /** Deletes everything Parley stored for the visitor (conversations, cached model). */
+  forget(): Promise<void>;
   destroy(): void;
   on<K extends keyof WidgetEvents>(event: K, listener: (payload: WidgetEvents[K]) => void): () => void;
 }
@@ -53,7 +55,7 @@ declare global {
   }
   const widgetOptions = { ...settings, bot };
   const widgetUrl = new URL('parley-widget.js', script?.src || document.baseURI).href;
-  const strings = locales[pickLocale(settings.locale, navigator.languages ?? [navigator.language])];
+  const openChatLabel = OPEN_CHAT[pickLocale(settings.locale, navigator.languages ?? [navigator.language])];
 
   let handle: ParleyHandle | undefined;
   let loading: Promise<ParleyHandle> | undefined;
@@ -78,7 +80,7 @@ declare global {
   const launcher = document.createElement('button');
   launcher.type = 'button';
   launcher.className = 'launcher';
-  launcher.setAttribute('aria-label', strings.openChat);
+  launcher.setAttribute('aria-label', openChatLabel);
   launcher.setAttribute('aria-expanded', 'false');
   const svgNs = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(svgNs, 'svg');
@@ -130,6 +132,7 @@ declare global {
     close: () => handle?.close(),
     send: (text) => load().then((widget) => widget.send(text)),
     reset: () => handle?.reset(),
+    forget: () => load().then((widget) => widget.forget()),
     destroy() {
       destroyed = true;
       handle?.destroy();

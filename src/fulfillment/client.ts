@@ -160,7 +160,7 @@ export function createFulfillmentClient(url: string, options: FulfillmentClientO
       protocol: FULFILLMENT_PROTOCOL,
       action: call.action,
       sessionId: call.sessionId,
-      requestId: newId(),
+      requestId: call.requestId ?? newId(),
       slots: call.slots,
       intent: call.intent ?? null,
       entities: call.entities ?? [],

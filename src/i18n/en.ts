@@ -1,6 +1,7 @@
 /** English: the reference locale. Every other locale must provide the same keys (the type enforces it). */
+import { OPEN_CHAT } from './launcher';
 export const en = {
-  openChat: 'Open chat',
+  openChat: OPEN_CHAT.en,
   closeChat: 'Close chat',
   chatWith: 'Chat with {bot}',
   restart: 'Restart conversation',
@@ -23,6 +24,9 @@ export const en = {
   suggestions: 'Suggested replies',
   offlineQueued: 'You seem to be offline. I’ll send your request as soon as the connection is back.',
   backOnline: 'You’re back online, sending your request now.',
+  notPersisted: 'Your chat can’t be saved on this device, so it will be gone when you leave this page.',
+  notRestored: 'I couldn’t restore our earlier conversation, so let’s start again.',
+  forget: 'Delete this conversation',
   handoffFailed: 'Sorry, I couldn’t reach our team right now ({reason}). Please try again in a moment.',
 } as const;
 

@@ -1,7 +1,8 @@
 import type { Strings } from './en';
+import { OPEN_CHAT } from './launcher';
 
 export const fr: Strings = {
-  openChat: 'Ouvrir la discussion',
+  openChat: OPEN_CHAT.fr,
   closeChat: 'Fermer la discussion',
   chatWith: 'Discuter avec {bot}',
   restart: 'Recommencer la conversation',
@@ -24,5 +25,8 @@ export const fr: Strings = {
   suggestions: 'Réponses suggérées',
   offlineQueued: 'Vous semblez hors ligne. J’enverrai votre demande dès que la connexion sera rétablie.',
   backOnline: 'Vous êtes de nouveau en ligne, j’envoie votre demande.',
+  notPersisted: 'Cette discussion ne peut pas être enregistrée sur cet appareil : elle disparaîtra quand vous quitterez la page.',
+  notRestored: 'Je n’ai pas pu retrouver notre conversation précédente, reprenons depuis le début.',
+  forget: 'Supprimer cette conversation',
   handoffFailed: 'Désolé, je n’ai pas pu joindre notre équipe ({reason}). Veuillez réessayer dans un instant.',
 };

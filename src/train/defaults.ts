@@ -21,6 +21,11 @@ export const trainDefaults = {
    * what the bot cannot do must not make it fail what it can.
    */
   outOfScopeInScopeCost: 0.01,
+  /**
+   * Within that cost, the threshold only needs to reject this share of out-of-scope messages (on
+   * validation): beyond it, answering in-scope messages right matters more than rejecting more.
+   */
+  outOfScopeRecallTarget: 0.6,
   /** Intent targets get this much probability spread over the other intents (less over-confidence). */
   labelSmoothing: 0.1,
   /** General English words added to the bot's own vocabulary (with their pretrained vectors). */

@@ -23,6 +23,20 @@ describe('out-of-scope threshold', () => {
     expect(threshold).toBe(0.49);
   });
 
+  it('once enough out-of-scope messages are caught, keeps the most in-scope answers right', () => {
+    // 100 in-scope answers: 99 confident, one right answer at 0.45. 10 out-of-scope messages: seven
+    // at 0.4 and three at 0.5. Threshold 0.41 catches 70% and costs nothing; 0.51 would catch all
+    // but lose the 0.45 answer (1%, affordable): recall beyond the target is not worth an answer.
+    const rows: Array<[Float32Array, number]> = [];
+    for (let i = 0; i < 99; i++) rows.push([logitsFor(0, 0.9), 0]);
+    rows.push([logitsFor(2, 0.45), 2]);
+    for (let i = 0; i < 7; i++) rows.push([logitsFor(0, 0.4), 1]);
+    for (let i = 0; i < 3; i++) rows.push([logitsFor(0, 0.5), 1]);
+    const threshold = chooseThreshold(rows.map((r) => r[0]), rows.map((r) => r[1]), labels, 'oos', 1);
+    expect(threshold).toBeGreaterThan(0.4);
+    expect(threshold).toBeLessThanOrEqual(0.45);
+  });
+
   it('is 0 when the validation split has no out-of-scope examples', () => {
     expect(chooseThreshold([logitsFor(0, 0.9)], [0], labels, 'oos', 1)).toBe(0);
   });

@@ -448,7 +448,8 @@ function fitTemperature(logits: readonly Float32Array[], labels: readonly number
 /**
  * The confidence below which a message is out of scope: on validation, the threshold with the best
  * out-of-scope recall among those that cost at most trainDefaults.outOfScopeInScopeCost of in-scope
- * accuracy (the lowest such threshold on ties).
+ * accuracy (the lowest such threshold on ties); when several of those reach the recall target
+ * (trainDefaults.outOfScopeRecallTarget), the one with the best in-scope accuracy.
  */
 export function chooseThreshold(logits: readonly Float32Array[], labels: readonly number[], names: readonly string[], outOfScope: string, temperature: number): number {
   const oosIndex = names.indexOf(outOfScope);
@@ -472,5 +473,8 @@ export function chooseThreshold(logits: readonly Float32Array[], labels: readonl
   }
   const bestInScope = Math.max(...points.map((p) => p.inScopeAccuracy));
   const affordable = points.filter((p) => p.inScopeAccuracy >= bestInScope - trainDefaults.outOfScopeInScopeCost);
+  // Enough out-of-scope messages caught: the point that keeps the most in-scope answers right.
+  const enough = affordable.filter((p) => p.oosRecall >= trainDefaults.outOfScopeRecallTarget);
+  if (enough.length > 0) return enough.reduce((best, p) => (p.inScopeAccuracy > best.inScopeAccuracy ? p : best)).threshold;
   return affordable.reduce((best, p) => (p.oosRecall > best.oosRecall ? p : best)).threshold;
 }

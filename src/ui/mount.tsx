@@ -21,6 +21,7 @@ import type { Understanding } from '../conversation/types';
 import type { Backend } from '../nlu/protocol';
 import { createFulfillmentClient } from '../fulfillment/client';
 import { HOST_TAG } from './host';
+import { browserSyncParts } from '../conversation/session-sync';
 
 export interface MountOptions extends WidgetOptions {
   /** Render the chat inline, filling this element, instead of as a floating launcher. */
@@ -39,6 +40,8 @@ export interface ParleyHandle {
   send(text: string): Promise<SendResult>;
   /** Clears the transcript and greets again. */
   reset(): void;
+  /** Deletes everything Parley stored for the visitor (conversations, cached model), then starts afresh. */
+  forget(): Promise<void>;
   /** Removes the widget from the page and stops everything it runs. */
   destroy(): void;
   on<K extends keyof WidgetEvents>(event: K, listener: (payload: WidgetEvents[K]) => void): () => void;
@@ -57,6 +60,17 @@ export function mount(options: MountOptions): ParleyHandle {
 }
 
 /** Renders into a host the caller prepared (the script-tag loader's, which already shows a launcher). */
+/** The store (its own chunk, fetched with the widget), the tabs' channel and locks, and the cache to clear. */
+function persistence(botUrl: string, settings: WidgetOptions['persist']): NonNullable<Parameters<typeof createConversation>[0]['persistence']> {
+  const refine = typeof settings === 'object' ? settings : {};
+  return {
+    store: import('../store/session-store').then(({ openSessionStore }) => openSessionStore({ redact: refine.redact ?? false })),
+    ...browserSyncParts(botUrl),
+    ...(refine.retentionDays !== undefined && { retentionDays: refine.retentionDays }),
+    clearCaches: () => import('../nlu/model-cache').then(({ clearModelCache }) => clearModelCache()),
+  };
+}
+
 export function mountInShadow(
   host: HTMLElement,
   shadow: ShadowRoot,
@@ -81,6 +95,7 @@ export function mountInShadow(
     replyDelayMs: options.replyDelayMs ?? defaults.replyDelayMs,
     ...((options.fulfill ?? options.fulfillmentUrl) && { fulfill: options.fulfill ?? createFulfillmentClient(options.fulfillmentUrl!, options.fulfillment) }),
     locale: navigator.language || locale,
+    ...(typeof options.bot === 'string' && options.persist !== false && { persistence: persistence(botFileUrl(options.bot, location.href), options.persist) }),
   });
   const events = createEmitter<Pick<WidgetEvents, 'open' | 'close'>>();
   const isOpen = signal(mode === 'inline' || options.open === true);
@@ -128,6 +143,7 @@ export function mountInShadow(
       return conversation.send(text);
     },
     reset: () => conversation.reset(),
+    forget: () => conversation.forget(),
     destroy() {
       if (idleHandle !== undefined && typeof cancelIdleCallback === 'function') cancelIdleCallback(idleHandle);
       else if (idleHandle !== undefined) clearTimeout(idleHandle);

@@ -54,5 +54,11 @@ export interface WidgetOptions {
    * How the fulfillment client behaves: timeouts, retries, cacheable actions, rate limit, circuit
    * breaker, and `headers(request)` to add e.g. a session token (see docs/fulfillment.md).
    */
+  /**
+   * Keep the conversation on the visitor's device (IndexedDB) to resume it after a reload and share it
+   * between tabs; default true. `retentionDays` (default 30) and `redact` (store card numbers, emails
+   * and phone numbers as placeholders) refine it.
+   */
+  persist?: boolean | { retentionDays?: number; redact?: boolean };
   fulfillment?: Pick<FulfillmentClientOptions, 'timeoutMs' | 'actionTimeoutsMs' | 'retries' | 'cacheTtlMs' | 'rateLimit' | 'breaker' | 'headers'>;
 }

@@ -19,6 +19,16 @@ export function Header({ model, title }: { model: WidgetModel; title: string }) 
       >
         <Icon name="restart" />
       </button>
+      <button
+        type="button"
+        class="icon-button"
+        aria-label={strings.forget}
+        title={strings.forget}
+        onClick={() => void conversation.forget()}
+        disabled={conversation.status.value !== 'ready'}
+      >
+        <Icon name="trash" />
+      </button>
       {model.mode === 'floating' && (
         <button type="button" class="icon-button" aria-label={strings.closeChat} title={strings.closeChat} onClick={() => model.close()}>
           <Icon name="close" />
