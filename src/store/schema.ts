@@ -91,11 +91,3 @@ export function openDatabase(factory: IDBFactory, options: { version?: number; o
     };
   });
 }
-
-export function deleteDatabase(factory: IDBFactory): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = factory.deleteDatabase(DATABASE_NAME);
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error ?? new Error('the database could not be deleted'));
-  });
-}

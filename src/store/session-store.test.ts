@@ -97,6 +97,18 @@ describe('session store (IndexedDB)', () => {
     after.close();
   });
 
+  it('forget() in one tab leaves the other tabs able to store (the database is cleared, not deleted)', async () => {
+    const indexedDB = new IDBFactory();
+    const [one, other] = [await openSessionStore({ indexedDB, now: () => NOW }), await openSessionStore({ indexedDB, now: () => NOW })];
+    await other.saveTurn({ bot: BOT, state: state(1), messages: [message('1', 'user', 'before')] });
+    await one.forget();
+    expect(await other.latest(BOT, 60_000)).toBeNull();
+    await other.saveTurn({ bot: BOT, state: state(2), messages: [message('2', 'user', 'after')] });
+    expect(other.health()).toEqual({ persistent: true });
+    const latest = await one.latest(BOT, 60_000);
+    expect(latest && !latest.corrupt && latest.messages.map((m) => m.text)).toEqual(['after']);
+  });
+
   it('redacts card numbers, emails and phone numbers in what it stores when asked', async () => {
     expect(redact('card 4111 1111 1111 1111, mail bob@example.com, call +44 20 7946 0958, order A12345, 1234 5678 9012 3456')).toBe(
       'card [card number], mail [email], call [phone], order A12345, 1234 5678 9012 3456',

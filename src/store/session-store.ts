@@ -9,7 +9,7 @@ import * as v from 'valibot';
 import type { ChatMessage } from '../conversation/types';
 import type { DialogueState } from '../dialogue/types';
 import { redact as redactText } from './redact';
-import { deleteDatabase, openDatabase, type EventRecord, type MessageRecord, type ParleyDB, type SessionRecord } from './schema';
+import { openDatabase, type EventRecord, type MessageRecord, type ParleyDB, type SessionRecord } from './schema';
 
 export type StoreHealth =
   | { persistent: true }
@@ -147,9 +147,9 @@ export async function openSessionStore(options: StoreOptions = {}): Promise<Sess
     forget: async () => {
       await memory.forget();
       try {
-        db.close();
-        await deleteDatabase(factory);
-        db = await openDatabase(factory);
+        // Cleared rather than deleted: other tabs keep their connection (and hear of it by broadcast).
+        const tx = db.transaction(['sessions', 'messages', 'events'], 'readwrite');
+        await Promise.all([tx.objectStore('sessions').clear(), tx.objectStore('messages').clear(), tx.objectStore('events').clear(), tx.done]);
       } catch (error) {
         fallback = { persistent: false, reason: 'error', detail: describe(error) };
         console.error('[parley] could not delete the stored conversation:', error);
