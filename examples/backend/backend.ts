@@ -4,6 +4,7 @@
  * /api/fulfillment; `examples/backend/main.ts` runs it on its own.
  */
 import { createFulfillmentHandler, FulfillmentError, type Action, type IdempotencyStore, type StoredAnswer } from '../../src/server';
+import type { SqlValue } from 'sql.js';
 import { openExampleDatabase, type ExampleDatabase } from './database';
 
 export interface ExampleBackend {
@@ -16,14 +17,20 @@ export async function createExampleBackend(options: { dbPath?: string; cors?: { 
   const stamp = () => new Date().toISOString();
   const text = (value: unknown) => String(value ?? '').trim();
 
-  /** Returns the row written earlier for this key, or writes one: at most one row per request. */
-  function once<T>(table: 'refunds' | 'password_resets' | 'tickets', key: string, write: () => T, read: (row: Record<string, unknown>) => T): T {
+  /**
+   * Writes one row for a request, or finds the one written earlier with its idempotency key: at most
+   * one row per request. Refunds and tickets get readable ids ("R1000", "T1000"); returns the id.
+   */
+  function writeOnce(table: 'refunds' | 'password_resets' | 'tickets', key: string, row: Record<string, SqlValue>, prefix?: 'R' | 'T'): string {
     return db.transaction(() => {
-      const [existing] = db.all(`SELECT * FROM ${table} WHERE idempotency_key = ?`, [key]);
-      return existing ? read(existing) : write();
+      const [existing] = db.all<{ id: SqlValue }>(`SELECT id FROM ${table} WHERE idempotency_key = ?`, [key]);
+      if (existing) return String(existing.id);
+      const id = prefix ? `${prefix}${1000 + db.count(table)}` : null;
+      const columns = { ...(id && { id }), ...row, idempotency_key: key, created_at: stamp() };
+      db.run(`INSERT INTO ${table} (${Object.keys(columns).join(', ')}) VALUES (${Object.keys(columns).map(() => '?').join(', ')})`, Object.values(columns));
+      return id ?? '';
     });
   }
-  const nextId = (prefix: string, table: 'refunds' | 'tickets') => `${prefix}${1000 + db.count(table)}`;
 
   const actions: Record<string, Action> = {
     order_status: ({ slots }) => {
@@ -37,46 +44,19 @@ export async function createExampleBackend(options: { dbPath?: string; cors?: { 
       const orderId = text(slots.order_id).toUpperCase();
       if (orderId === 'E00000') throw new Error('simulated outage of the refund system (order E00000)');
       if (db.all('SELECT 1 FROM orders WHERE id = ?', [orderId]).length === 0) throw new FulfillmentError(`we have no order ${orderId}`);
-      const refundId = once(
-        'refunds',
-        idempotencyKey,
-        () => {
-          const id = nextId('R', 'refunds');
-          db.run('INSERT INTO refunds (id, order_id, reason, session_id, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, orderId, text(slots.refund_reason) || 'not given', sessionId, idempotencyKey, stamp()]);
-          return id;
-        },
-        (row) => String(row.id),
-      );
+      const refundId = writeOnce('refunds', idempotencyKey, { order_id: orderId, reason: text(slots.refund_reason) || 'not given', session_id: sessionId }, 'R');
       return { slots: { refund_id: refundId } };
     },
     password_reset: ({ slots }, { idempotencyKey }) => {
       // The same answer whether or not the address has an account: nothing to learn by probing.
-      once('password_resets', idempotencyKey, () => db.run('INSERT INTO password_resets (email, idempotency_key, created_at) VALUES (?, ?, ?)', [text(slots.email), idempotencyKey, stamp()]), () => undefined);
+      writeOnce('password_resets', idempotencyKey, { email: text(slots.email) });
     },
     schedule_call: ({ slots, sessionId }, { idempotencyKey }) => {
-      const ticketId = once(
-        'tickets',
-        idempotencyKey,
-        () => {
-          const id = nextId('T', 'tickets');
-          db.run('INSERT INTO tickets (id, kind, call_date, call_time, session_id, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, 'call', text(slots.call_date), text(slots.call_time), sessionId, idempotencyKey, stamp()]);
-          return id;
-        },
-        (row) => String(row.id),
-      );
+      const ticketId = writeOnce('tickets', idempotencyKey, { kind: 'call', call_date: text(slots.call_date), call_time: text(slots.call_time), session_id: sessionId }, 'T');
       return { slots: { ticket_id: ticketId } };
     },
     handoff: ({ transcript, sessionId }, { idempotencyKey }) => {
-      const ticketId = once(
-        'tickets',
-        idempotencyKey,
-        () => {
-          const id = nextId('T', 'tickets');
-          db.run('INSERT INTO tickets (id, kind, transcript, session_id, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)', [id, 'handoff', JSON.stringify(transcript ?? []), sessionId, idempotencyKey, stamp()]);
-          return id;
-        },
-        (row) => String(row.id),
-      );
+      const ticketId = writeOnce('tickets', idempotencyKey, { kind: 'handoff', transcript: JSON.stringify(transcript ?? []), session_id: sessionId }, 'T');
       return { messages: [`A member of our team will answer here shortly (ticket **${ticketId}**).`] };
     },
   };

@@ -11,7 +11,7 @@ import type { DialogueBot } from '../bot/dialogue-schema';
 import { initialState } from '../dialogue/engine';
 import { replyFromMenu } from '../dialogue/menu';
 import type { DialogueEvent, DialogueState } from '../dialogue/types';
-import { runTurn, type Fulfill, type TurnContext } from './dialogue-turn';
+import { callBackend, runTurn, type Fulfill, type TurnContext } from './dialogue-turn';
 import { createSessionSync, type SessionSync } from './session-sync';
 import type { Latest } from '../store/session-store';
 import { en } from '../i18n/en';
@@ -98,7 +98,9 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     for (const m of fresh) savedIds.add(m.id);
     greetingId = null;
     persistent.value = sync.store.health().persistent;
-    await refresh(); // this tab's view in the store's order
+    // This tab's view in the store's order: what is stored first, turns still waiting after it.
+    const all = messages.peek();
+    messages.value = [...all.filter((m) => savedIds.has(m.id)), ...all.filter((m) => !savedIds.has(m.id))];
   }
 
   let nextId = 0;
@@ -269,43 +271,27 @@ export function createConversationWithBot(options: ConversationOptions): Convers
 
   async function engineTurn(menuBot: MenuBot, event: DialogueEvent, understood: Pick<TurnContext, 'intent' | 'entities'> = {}): Promise<Reply[]> {
     const turnGeneration = generation;
-    const outcome = await runTurn(dialogue!, dialogueState, event, fulfill, now, {
+    const context: TurnContext = {
       ...understood,
       ...(options.locale && { locale: options.locale }),
       // Said at once, while the request waits for the connection.
       notify: (notice) => {
         if (turnGeneration === generation) say(menuBot, notice === 'offline' ? strings.offlineQueued : strings.backOnline, []);
       },
-    });
+    };
+    const outcome = await runTurn(dialogue!, dialogueState, event, fulfill, now, context);
     dialogueState = outcome.state;
     const extra: Reply[] = [];
-    if (outcome.handoff !== null) turnEvents.push({ type: 'handoff', detail: outcome.handoff });
-    if (outcome.ended) turnEvents.push({ type: 'end' });
     if (outcome.handoff !== null) {
+      turnEvents.push({ type: 'handoff', detail: outcome.handoff });
       const transcript = messages.peek();
       events.emit('handoff', { reason: outcome.handoff, sessionId: dialogueState.sessionId, slots: { ...dialogueState.slots }, transcript });
-      // The site's backend hears of it too (with the transcript) when there is one.
-      if (options.fulfill) {
-        const answer = await options
-          .fulfill({
-          action: 'handoff',
-          flow: 'handoff',
-          slots: { ...dialogueState.slots },
-          sessionId: dialogueState.sessionId,
-          intent: understood.intent ?? null,
-          entities: understood.entities ?? [],
-          ...(options.locale && { locale: options.locale }),
-            transcript: transcript.map((m) => ({ from: m.from, text: m.text, at: new Date(m.at).toISOString() })),
-          })
-          .catch((error: unknown) => {
-            console.error('[parley] the handoff could not be sent to the backend:', error);
-            return { ok: false as const, message: 'our service could not be reached' };
-          });
-        if (answer.ok) extra.push(...(answer.messages ?? []).map((text) => ({ text, quickReplies: [] })));
-        else extra.push({ text: strings.handoffFailed.replace('{reason}', answer.message ?? 'no answer'), quickReplies: [] });
-      }
+      if (options.fulfill) extra.push(...(await handoffToBackend(transcript, context)));
     }
-    if (outcome.ended) events.emit('end', { sessionId: dialogueState.sessionId });
+    if (outcome.ended) {
+      turnEvents.push({ type: 'end' });
+      events.emit('end', { sessionId: dialogueState.sessionId });
+    }
     // Between flows the menu is offered again; inside a form, only the engine's own buttons.
     const idle = !dialogueState.form && !dialogueState.pendingSwitch && !dialogueState.offeringHuman;
     const replies = outcome.replies.map((r, i) => {
@@ -316,27 +302,44 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     return [...replies, ...extra];
   }
 
+  /** The site's backend hears of a handoff too, with the transcript; what it answers is shown. */
+  async function handoffToBackend(transcript: readonly ChatMessage[], context: TurnContext): Promise<Reply[]> {
+    const answer = await callBackend(
+      options.fulfill!,
+      {
+        action: 'handoff',
+        flow: 'handoff',
+        slots: { ...dialogueState.slots },
+        sessionId: dialogueState.sessionId,
+        intent: context.intent ?? null,
+        entities: context.entities ?? [],
+        ...(context.locale && { locale: context.locale }),
+        transcript: transcript.map((m) => ({ from: m.from, text: m.text, at: new Date(m.at).toISOString() })),
+      },
+      context.notify,
+    );
+    if (!answer.ok) return [{ text: strings.handoffFailed.replace('{reason}', answer.message ?? 'no answer'), quickReplies: [] }];
+    return (answer.messages ?? []).map((text) => ({ text, quickReplies: [] }));
+  }
+
   function answer(choice: { id: string } | { text: string }, message: ChatMessage) {
     const turnGeneration = generation;
     const turn = async () => {
       if (turnGeneration !== generation) return;
       turnInProgress = true;
       try {
-        await turnBody();
+        // Start from what the store holds: another tab may have moved the conversation on.
+        await refresh();
+        typing.value = true;
+        const [replies] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve<Reply[]>([{ text: strings.notUnderstood }]), pause(replyDelayMs)]);
+        typing.value = false;
+        const menuBot = bot.value;
+        if (turnGeneration !== generation || !menuBot) return;
+        const said = batch(() => replies.map((r) => say(menuBot, r.text, r.quickReplies)));
+        await flush([message, ...said]);
       } finally {
         turnInProgress = false;
       }
-    };
-    const turnBody = async () => {
-      // Start from what the store holds: another tab may have moved the conversation on.
-      await refresh();
-      typing.value = true;
-      const [replies] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve<Reply[]>([{ text: strings.notUnderstood }]), pause(replyDelayMs)]);
-      typing.value = false;
-      const menuBot = bot.value;
-      if (turnGeneration !== generation || !menuBot) return;
-      const said = batch(() => replies.map((r) => say(menuBot, r.text, r.quickReplies)));
-      await flush([message, ...said]);
     };
     turns = turns.then(() => (sync ? sync.exclusive(turn) : turn())).catch((error: unknown) => console.error('[parley] a turn failed:', error));
   }

@@ -56,6 +56,15 @@ function conversation(fulfill?: Fulfill) {
   return createConversationWithBot({ bot: '/models/test/', baseUrl: 'https://shop.example/', fetch: fetchReturning(bundle), understanding: fakeUnderstanding(), replyDelayMs: 0, ...(fulfill && { fulfill }) });
 }
 
+/** Starts the conversation and runs the order form with `orderId`. */
+async function askForOrder(chat: ReturnType<typeof conversation>, orderId: string) {
+  await chat.start();
+  chat.send('where is my order');
+  await settle();
+  chat.send(orderId);
+  await settle();
+}
+
 describe('conversation with the dialogue engine', () => {
   it('runs a form: asks the missing slot, calls the backend with it, answers with what it returned', async () => {
     const fulfill = vi.fn<Fulfill>(async () => ({ ok: true, slots: { order_state: 'shipped' } }));
@@ -76,11 +85,7 @@ describe('conversation with the dialogue engine', () => {
     const chat = conversation(async () => {
       throw new Error('connection refused');
     });
-    await chat.start();
-    chat.send('where is my order');
-    await settle();
-    chat.send('A12345');
-    await settle();
+    await askForOrder(chat, 'A12345');
     // The technical error goes to the console; the visitor gets a plain reason.
     expect(chat.messages.value.at(-1)?.text).toContain('our service could not be reached');
     expect(chat.messages.value.at(-1)?.text).not.toContain('connection refused');
@@ -122,11 +127,7 @@ describe('conversation with the dialogue engine', () => {
   it('backend messages are shown after the answer, with the parse context sent along', async () => {
     const fulfill = vi.fn<Fulfill>(async () => ({ ok: true, slots: { order_state: 'packed' }, messages: ['Tracking: https://track.example/A12345'] }));
     const chat = conversation(fulfill);
-    await chat.start();
-    chat.send('where is my order');
-    await settle();
-    chat.send('A12345');
-    await settle();
+    await askForOrder(chat, 'A12345');
     expect(fulfill.mock.calls[0]![0]).toMatchObject({ intent: { name: 'out_of_scope' }, entities: [{ entity: 'order_id', value: 'A12345', start: 0, end: 6 }] });
     expect(chat.messages.value.slice(-2).map((m) => m.text)).toEqual(['Tracking: https://track.example/A12345', 'Order A12345 is packed.']);
   });
@@ -142,11 +143,7 @@ describe('conversation with the dialogue engine', () => {
         };
       });
     const chat = conversation(fulfill);
-    await chat.start();
-    chat.send('where is my order');
-    await settle();
-    chat.send('A12345');
-    await settle();
+    await askForOrder(chat, 'A12345');
     expect(chat.messages.value.at(-1)?.text).toContain('You seem to be offline');
     goOnline();
     await settle();

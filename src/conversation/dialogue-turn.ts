@@ -89,7 +89,7 @@ export async function runTurn(bot: DialogueBot, state: DialogueState, event: Dia
           ...(context.locale && { locale: context.locale }),
           ...(bot.flows[action.flow]?.cache_seconds !== undefined && { cacheTtlMs: bot.flows[action.flow]!.cache_seconds! * 1000 }),
         };
-        const answer = await withTimeout((hooks) => fulfill(call, hooks), MAX_FULFILLMENT_MS, context.notify);
+        const answer = await callBackend(fulfill, call, context.notify);
         if (answer.ok) {
           for (const text of answer.messages ?? []) outcome.replies.push({ text, buttons: [] });
           if (answer.followUp === 'handoff') outcome.handoff = `the backend asked for a person after ${action.action}`;
@@ -105,10 +105,11 @@ export async function runTurn(bot: DialogueBot, state: DialogueState, event: Dia
 }
 
 /**
- * Bounds a backend call (a stuck promise must not freeze the conversation), except while it waits
- * for the connection to come back: then the visitor is told, and the clock starts again once online.
+ * One backend call that never throws and never hangs: bounded (a stuck promise must not freeze the
+ * conversation) except while it waits for the connection to come back, when the visitor is told and
+ * the clock starts again once online. Also used for the handoff call.
  */
-function withTimeout(start: (hooks: FulfillHooks) => Promise<FulfillmentResult>, ms: number, notify: TurnContext['notify']): Promise<FulfillmentResult> {
+export function callBackend(fulfill: Fulfill, call: FulfillCall, notify: TurnContext['notify'], ms = MAX_FULFILLMENT_MS): Promise<FulfillmentResult> {
   return new Promise((resolve) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const arm = () => (timer = setTimeout(() => resolve({ ok: false, message: 'the service took too long to answer' }), ms));
@@ -123,7 +124,7 @@ function withTimeout(start: (hooks: FulfillHooks) => Promise<FulfillmentResult>,
         arm();
       },
     };
-    start(hooks).then(
+    fulfill(call, hooks).then(
       (value) => {
         clearTimeout(timer);
         resolve(value);
