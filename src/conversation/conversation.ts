@@ -65,6 +65,8 @@ export function createConversationWithBot(options: ConversationOptions): Convers
   let notices: ChatMessage[] = [];
   /** Events of the turn in progress, stored with it. */
   let turnEvents: Array<{ type: string; detail?: string }> = [];
+  /** What the bot said while the turn waited (offline, back online), stored with the turn. */
+  let turnNotices: ChatMessage[] = [];
   let turnInProgress = false;
   const expiryMs = () => (dialogue?.settings.session_expiry_minutes ?? 30) * 60_000;
 
@@ -87,9 +89,14 @@ export function createConversationWithBot(options: ConversationOptions): Convers
 
   /** Stores one turn: its messages (with the greeting, the first time) and the engine state. */
   async function flush(turnMessages: readonly ChatMessage[]): Promise<void> {
+    const waitNotices = turnNotices;
+    turnNotices = [];
     if (!sync) return;
+    // Notices said while the turn waited come after the visitor's message and before the answers.
+    const [first, ...rest] = turnMessages;
+    const ordered = first?.from === 'user' ? [first, ...waitNotices, ...rest] : [...waitNotices, ...turnMessages];
     const greeting = greetingId === null ? undefined : messages.peek().find((m) => m.id === greetingId);
-    const fresh = [...(greeting ? [greeting] : []), ...notices, ...turnMessages].filter((m) => !savedIds.has(m.id));
+    const fresh = [...(greeting ? [greeting] : []), ...notices, ...ordered].filter((m) => !savedIds.has(m.id));
     notices = [];
     const events = turnEvents;
     turnEvents = [];
@@ -276,7 +283,7 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       ...(options.locale && { locale: options.locale }),
       // Said at once, while the request waits for the connection.
       notify: (notice) => {
-        if (turnGeneration === generation) say(menuBot, notice === 'offline' ? strings.offlineQueued : strings.backOnline, []);
+        if (turnGeneration === generation) turnNotices.push(say(menuBot, notice === 'offline' ? strings.offlineQueued : strings.backOnline, []));
       },
     };
     const outcome = await runTurn(dialogue!, dialogueState, event, fulfill, now, context);
@@ -358,6 +365,7 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     dialogueState = initialState(newSessionId(), now());
     savedIds = new Set();
     turnEvents = [];
+    turnNotices = [];
     batch(() => {
       typing.value = false;
       messages.value = [];

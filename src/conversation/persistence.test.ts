@@ -83,6 +83,33 @@ describe('conversation persistence', () => {
     expect(texts(after).at(-1)).toBe('Order A12345 is shipped.');
   });
 
+  it('what the bot said while a request waited for the connection is stored in its place', async () => {
+    const indexedDB = new IDBFactory();
+    const bundle = { ...aMenuBot(), nlu: {}, dialogue };
+    const offline = createConversationWithBot({
+      bot: '/models/test/',
+      baseUrl: 'https://shop.example/',
+      fetch: fetchReturning(bundle),
+      understanding,
+      replyDelayMs: 0,
+      fulfill: async (_call, hooks) => {
+        hooks?.onQueued?.();
+        hooks?.onResumed?.();
+        return { ok: true, slots: { order_state: 'shipped' } };
+      },
+      persistence: { store: openSessionStore({ indexedDB }) },
+    });
+    await offline.start();
+    offline.send('where is my order A12345');
+    await settle();
+    const shown = texts(offline as ReturnType<typeof tab>);
+    offline.dispose();
+    const reloaded = tab(indexedDB);
+    await reloaded.start();
+    expect(texts(reloaded)).toEqual(shown);
+    expect(shown.slice(-3)).toEqual(['You seem to be offline. I’ll send your request as soon as the connection is back.', 'You’re back online, sending your request now.', 'Order A12345 is shipped.']);
+  });
+
   it('nothing is stored for a visitor who never writes', async () => {
     const indexedDB = new IDBFactory();
     const visitor = tab(indexedDB);
