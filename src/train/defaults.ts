@@ -54,4 +54,9 @@ export const trainDefaults = {
   entityCrf: true,
   /** Weight of the entity loss against the intent loss (both per token / per message means). */
   entityLossWeight: 1,
+  /**
+   * Validation and the final model use a running average of the weights over about this many epochs
+   * (0: the last weights): averaged weights sit in flatter minima and generalise better.
+   */
+  weightAveragingEpochs: 1,
 } as const;

@@ -15,6 +15,7 @@ import { encodeExamples, rowLength, takeRows, type EncodedExamples } from './enc
 import { stratifiedSplit, type Example } from './examples';
 import { clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
 import { seededRandom, shuffle } from './random';
+import { WeightAverage } from './weight-average';
 import { buildVocabulary } from './vocabulary';
 import type { WordVectors } from './word-vectors';
 
@@ -38,6 +39,8 @@ export interface TrainOptions {
   entityCrf?: boolean;
   /** Weight of the entity loss against the intent loss. */
   entityLossWeight?: number;
+  /** Evaluate and keep a running average of the weights over this many epochs (0: off). */
+  weightAveragingEpochs?: number;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -160,6 +163,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     ...options.regularization,
   };
 
+  const averagingEpochs = options.weightAveragingEpochs ?? trainDefaults.weightAveragingEpochs;
+  const average = averagingEpochs > 0 ? new WeightAverage(variables, averagingEpochs * stepsPerEpoch) : null;
+
   const history: EpochRecord[] = [];
   let best: { score: number; weights: Map<string, tf.Tensor> } | null = null;
   let sinceBest = 0;
@@ -174,11 +180,15 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
       const rows = batches[step]!;
       const loss = trainStep(params, crf, optimizer, trainable, train, rows, classWeights, tags.length > 1, random, regularization, options.entityLossWeight ?? trainDefaults.entityLossWeight);
       clampPaddingRows(params);
+      average?.update();
       lossSum += loss;
       if (step % 20 === 0 || step === stepsPerEpoch - 1) {
         options.onProgress?.({ epoch, maxEpochs, step: step + 1, stepsPerEpoch, loss: lossSum / (step + 1) });
       }
     }
+    // Validation (and the snapshot of the best weights below) sees the averaged weights; training
+    // goes on from the raw ones.
+    const raw = average?.swapIn();
     const evaluation = evaluateSplit(params, featurizer, split.valid, labels, tags, crf && exportTransitions(crf), 1);
     const seconds = (performance.now() - epochStart) / 1000;
     const record: EpochRecord = { epoch, loss: lossSum / stepsPerEpoch, validAccuracy: evaluation.accuracy, validEntityF1: evaluation.entityF1, seconds };
@@ -193,9 +203,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
       else sinceBest = 0;
       best?.weights.forEach((t) => t.dispose());
       best = { score, weights: new Map([...variables].map(([name, v]) => [name, tf.clone(v)])) };
-      if (sinceBest >= patience) break;
-    } else if (++sinceBest >= patience) break;
+    } else sinceBest++;
+    if (raw) average!.swapOut(raw);
+    if (sinceBest >= patience) break;
   }
+  average?.dispose();
   if (best) {
     for (const [name, value] of best.weights) variables.get(name)!.assign(value);
     best.weights.forEach((t) => t.dispose());
