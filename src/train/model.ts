@@ -88,15 +88,22 @@ export function clampPaddingRows(params: Parameters): void {
   }
 }
 
-/** `dropout.seed` gives each dropout mask its own seed, so training is reproducible. */
-export function forward(params: Parameters, batch: BatchTensors, dropout?: { rate: number; seed: () => number }): ModelOutputs {
+export interface DropoutOptions {
+  rate: number;
+  /** Dropout on the entity head's input (trainDefaults.entityHeadDropout says why it is separate). */
+  entityHeadRate: number;
+  /** Gives each dropout mask its own seed, so training is reproducible. */
+  seed: () => number;
+}
+
+export function forward(params: Parameters, batch: BatchTensors, dropout?: DropoutOptions): ModelOutputs {
   const { config } = params;
   const w = (name: string) => {
     const variable = params.variables.get(name);
     if (!variable) throw new Error(`no weight named ${name}`);
     return variable;
   };
-  const drop = (x: tf.Tensor) => (dropout && dropout.rate > 0 ? tf.dropout(x, dropout.rate, undefined, dropout.seed()) : x);
+  const drop = (x: tf.Tensor, rate = dropout?.rate ?? 0) => (dropout && rate > 0 ? tf.dropout(x, rate, undefined, dropout.seed()) : x);
   const [batchSize, steps] = batch.tokens.shape;
   const { width, heads } = config;
   const headWidth = width / heads;
@@ -136,7 +143,7 @@ export function forward(params: Parameters, batch: BatchTensors, dropout?: { rat
   const sparseLogits = tf.sum(gatherRows(w('intent.sparse') as tf.Tensor2D, batch.sparse), 1);
   const intentLogits = tf.add(tf.add(dense(drop(pooled), w('intent.weight') as tf.Tensor2D), w('intent.bias')), sparseLogits) as tf.Tensor2D;
   const entitySparse = tf.sum(gatherRows(w('entity.sparse') as tf.Tensor2D, batch.tokenFeatures), 2);
-  const entityLogits = tf.add(tf.add(dense(drop(x), w('entity.weight') as tf.Tensor2D), w('entity.bias')), entitySparse) as tf.Tensor3D;
+  const entityLogits = tf.add(tf.add(dense(drop(x, dropout?.entityHeadRate), w('entity.weight') as tf.Tensor2D), w('entity.bias')), entitySparse) as tf.Tensor3D;
   return { intentLogits, entityLogits };
 }
 

@@ -48,6 +48,7 @@ export interface TrainOptions {
 
 export interface Regularization {
   dropout: number;
+  entityHeadDropout: number;
   wordDropout: number;
   entityWordDropout: number;
   sparseDropout: number;
@@ -156,6 +157,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const trainable = [...variables.values()];
   const regularization: Regularization = {
     dropout: trainDefaults.dropout,
+    entityHeadDropout: trainDefaults.entityHeadDropout,
     wordDropout: trainDefaults.wordDropout,
     entityWordDropout: trainDefaults.entityWordDropout,
     sparseDropout: trainDefaults.sparseDropout,
@@ -341,7 +343,7 @@ function trainStep(
     const tags = tf.tensor2d(rows.tags, [b, rows.steps], 'int32');
     const cost = optimizer.minimize(
       () => {
-        const out = forward(params, batch, { rate: regularization.dropout, seed: () => Math.floor(random() * 2 ** 31) });
+        const out = forward(params, batch, { rate: regularization.dropout, entityHeadRate: regularization.entityHeadDropout, seed: () => Math.floor(random() * 2 ** 31) });
         const smoothing = regularization.labelSmoothing;
         const targets = tf.add(tf.mul(tf.oneHot(intents, config.intents), 1 - smoothing), smoothing / config.intents);
         const intentNll = tf.neg(tf.sum(tf.mul(targets, tf.logSoftmax(out.intentLogits)), 1));
