@@ -1,7 +1,8 @@
 /**
  * Trains the intent/entity network from labelled examples: stratified validation split, class
- * balancing, typo augmentation, early stopping on validation, then temperature calibration and the
- * out-of-scope threshold chosen on the validation split. Deterministic for a seed.
+ * balancing, typo augmentation, early stopping on validation (of a running average of the weights),
+ * then temperature calibration and the out-of-scope threshold chosen on the validation split.
+ * Deterministic for a seed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { bioTags, decodeEntities, softmax, type TagTransitions } from '../nlu/decode';
