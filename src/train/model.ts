@@ -14,6 +14,29 @@ export interface BatchTensors {
   tokenFeatures: tf.Tensor3D;
 }
 
+/** A batch as flat arrays, `steps` tokens per message (the trainer's rows, the spec's inputs). */
+export interface BatchArrays {
+  steps: number;
+  tokens: Int32Array;
+  mask: Float32Array;
+  ngrams: Int32Array;
+  sparse: Int32Array;
+  tokenFeatures: Int32Array;
+}
+
+/** The batch's arrays as the tensors `forward` reads; `b` messages. */
+export function batchTensors(config: ModelConfig, rows: BatchArrays, b: number): BatchTensors {
+  const { ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
+  const T = rows.steps;
+  return {
+    tokens: tf.tensor2d(rows.tokens, [b, T], 'int32'),
+    mask: tf.tensor2d(rows.mask, [b, T]),
+    ngrams: tf.tensor3d(rows.ngrams, [b, T, K], 'int32'),
+    sparse: tf.tensor2d(rows.sparse, [b, S], 'int32'),
+    tokenFeatures: tf.tensor3d(rows.tokenFeatures, [b, T, F], 'int32'),
+  };
+}
+
 export interface ModelOutputs {
   intentLogits: tf.Tensor2D;
   entityLogits: tf.Tensor3D;

@@ -14,7 +14,7 @@ import { createCrf, crfNegativeLogLikelihood, disposeCrf, exportTransitions, typ
 import { trainDefaults } from './defaults';
 import { encodeExamples, rowLength, takeRows, type EncodedExamples } from './encode';
 import { stratifiedSplit, type Example } from './examples';
-import { clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
+import { batchTensors, clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
 import { seededRandom, shuffle } from './random';
 import { WeightAverage } from './weight-average';
 import { buildVocabulary } from './vocabulary';
@@ -290,27 +290,6 @@ function balancedClassWeights(intents: Int32Array, classes: number): Float32Arra
   const mean = intents.length / classes;
   // Square root of inverse frequency, clipped: rare intents matter more without drowning the rest.
   return counts.map((count) => Math.min(5, Math.sqrt(mean / Math.max(count, 1))));
-}
-
-interface BatchArrays {
-  steps: number;
-  tokens: Int32Array;
-  mask: Float32Array;
-  ngrams: Int32Array;
-  sparse: Int32Array;
-  tokenFeatures: Int32Array;
-}
-
-function batchTensors(config: ModelConfig, rows: BatchArrays, b: number) {
-  const { ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = config;
-  const T = rows.steps;
-  return {
-    tokens: tf.tensor2d(rows.tokens, [b, T], 'int32'),
-    mask: tf.tensor2d(rows.mask, [b, T]),
-    ngrams: tf.tensor3d(rows.ngrams, [b, T, K], 'int32'),
-    sparse: tf.tensor2d(rows.sparse, [b, S], 'int32'),
-    tokenFeatures: tf.tensor3d(rows.tokenFeatures, [b, T, F], 'int32'),
-  };
 }
 
 function trainStep(
