@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LAYER_NORM_EPSILON, MASK_PENALTY, weightShapes, type ModelConfig, type Weights } from '../nlu/model-spec';
-import { batchMatMul, dense, gatherRows, gelu, layerNorm } from './ops';
+import { batchMatMul, dense, gatherRows, gelu, layerNorm, sumOfRows } from './ops';
 
 export interface BatchTensors {
   tokens: tf.Tensor2D;
@@ -132,8 +132,8 @@ export function forward(params: Parameters, batch: BatchTensors, dropout?: Dropo
   const headWidth = width / heads;
 
   let x = tf.add(
-    tf.add(dense(tf.gather(params.pretrained, batch.tokens), w('embed.pretrained_proj') as tf.Tensor2D), gatherRows(w('embed.vocab') as tf.Tensor2D, batch.tokens)),
-    tf.sum(gatherRows(w('embed.ngram') as tf.Tensor2D, batch.ngrams), 2),
+    tf.add(dense(gatherRows(params.pretrained, batch.tokens), w('embed.pretrained_proj') as tf.Tensor2D), gatherRows(w('embed.vocab') as tf.Tensor2D, batch.tokens)),
+    sumOfRows(w('embed.ngram') as tf.Tensor2D, batch.ngrams),
   );
   // Batches may be shorter than maxTokens (the trainer groups messages by length); padding never
   // changes the outputs of real tokens, so this is exact.
@@ -163,9 +163,9 @@ export function forward(params: Parameters, batch: BatchTensors, dropout?: Dropo
 
   const mask3 = tf.expandDims(batch.mask, 2);
   const pooled = tf.div(tf.sum(tf.mul(x, mask3), 1), tf.maximum(tf.sum(mask3, 1), 1));
-  const sparseLogits = tf.sum(gatherRows(w('intent.sparse') as tf.Tensor2D, batch.sparse), 1);
+  const sparseLogits = sumOfRows(w('intent.sparse') as tf.Tensor2D, batch.sparse);
   const intentLogits = tf.add(tf.add(dense(drop(pooled), w('intent.weight') as tf.Tensor2D), w('intent.bias')), sparseLogits) as tf.Tensor2D;
-  const entitySparse = tf.sum(gatherRows(w('entity.sparse') as tf.Tensor2D, batch.tokenFeatures), 2);
+  const entitySparse = sumOfRows(w('entity.sparse') as tf.Tensor2D, batch.tokenFeatures);
   const entityLogits = tf.add(tf.add(dense(drop(x, dropout?.entityHeadRate), w('entity.weight') as tf.Tensor2D), w('entity.bias')), entitySparse) as tf.Tensor3D;
   return { intentLogits, entityLogits };
 }
