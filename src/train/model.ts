@@ -50,7 +50,8 @@ export interface Parameters {
   pretrained: tf.Tensor2D;
 }
 
-export const NGRAM_INIT_STD = Number(process.env.PARLEY_NGRAM_STD ?? 0.02);
+/** Standard deviation of the initial n-gram embeddings (see initParameters). */
+const NGRAM_INIT_STD = 0.02;
 
 /** Tables whose row 0 is padding and must stay zero. */
 const PADDED_TABLES = ['embed.vocab', 'embed.ngram', 'intent.sparse', 'entity.sparse'] as const;
