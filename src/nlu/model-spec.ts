@@ -22,9 +22,13 @@
  *   pooled        = sum_t x[b, t] * mask[b, t] / max(sum_t mask[b, t], 1)
  *   intent_logits = pooled @ intent.weight + intent.bias + sum_s intent.sparse[sparse[b, s]]   [B, I]
  *   entity_logits = x @ entity.weight + entity.bias + sum_f entity.sparse[token_features[b, t, f]]  [B, T, tags]
+ *   with entity tags (tags > 1), the intent also hears which tags the entity head found:
+ *   intent_logits += max_t (softmax(entity_logits[b, t]) * mask[b, t]) @ intent.entity          [B, I]
  *
  * The two sparse paths are linear models over hashed features next to the deep path, as DIET combines
- * sparse and dense features; the entity one is what a CRF's feature templates give a tagger.
+ * sparse and dense features; the entity one is what a CRF's feature templates give a tagger. The
+ * entity-to-intent term is the joint models' link: an unseen title tagged as a movie name points to a
+ * movie intent.
  *
  * Row 0 of `embed.vocab`, `embed.pretrained`, `embed.ngram`, `intent.sparse` and `entity.sparse` is all
  * zeros (padding).
@@ -97,6 +101,7 @@ export function weightShapes(c: ModelConfig): Array<[name: string, shape: number
     ['entity.bias', [c.tags]],
     ['entity.sparse', [c.tokenFeatureBuckets, c.tags]],
   );
+  if (c.tags > 1) shapes.push(['intent.entity', [c.tags, c.intents]]);
   return shapes;
 }
 

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { LAYER_NORM_EPSILON, MASK_PENALTY, weightShapes, type ModelConfig, type Weights } from '../nlu/model-spec';
-import { batchMatMul, dense, gatherRows, gelu, layerNorm, sumOfRows } from './ops';
+import { batchMatMul, dense, gatherRows, gelu, layerNorm, stopGradient, sumOfRows } from './ops';
 
 export interface BatchTensors {
   tokens: tf.Tensor2D;
@@ -68,7 +68,7 @@ export function initParameters(config: ModelConfig, pretrainedVectors: Float32Ar
       let value: tf.Tensor;
       if (name.endsWith('.gamma')) value = tf.ones(shape);
       else if (name.endsWith('bias') || name.endsWith('.beta')) value = tf.zeros(shape);
-      else if (name === 'embed.vocab' || name.endsWith('.sparse')) value = tf.zeros(shape); // only seen rows move
+      else if (name === 'embed.vocab' || name.endsWith('.sparse') || name === 'intent.entity') value = tf.zeros(shape); // only seen rows move; the entity link starts silent
       else {
         // A token sums up to ngramsPerToken n-gram rows: small rows keep that sum from drowning the
         // pretrained vector at the start, which matters most for bots with few examples.
@@ -165,9 +165,15 @@ export function forward(params: Parameters, batch: BatchTensors, dropout?: Dropo
   const mask3 = tf.expandDims(batch.mask, 2);
   const pooled = tf.div(tf.sum(tf.mul(x, mask3), 1), tf.maximum(tf.sum(mask3, 1), 1));
   const sparseLogits = sumOfRows(w('intent.sparse') as tf.Tensor2D, batch.sparse);
-  const intentLogits = tf.add(tf.add(dense(drop(pooled), w('intent.weight') as tf.Tensor2D), w('intent.bias')), sparseLogits) as tf.Tensor2D;
   const entitySparse = sumOfRows(w('entity.sparse') as tf.Tensor2D, batch.tokenFeatures);
   const entityLogits = tf.add(tf.add(dense(drop(x, dropout?.entityHeadRate), w('entity.weight') as tf.Tensor2D), w('entity.bias')), entitySparse) as tf.Tensor3D;
+  let intentLogits = tf.add(tf.add(dense(drop(pooled), w('intent.weight') as tf.Tensor2D), w('intent.bias')), sparseLogits) as tf.Tensor2D;
+  if (config.tags > 1) {
+    // The intent reads the entity head's findings but does not train it: the tags stay what the
+    // entity loss makes them.
+    const tagsFound = tf.max(tf.mul(tf.softmax(stopGradient(entityLogits)), mask3), 1);
+    intentLogits = tf.add(intentLogits, dense(tagsFound, w('intent.entity') as tf.Tensor2D)) as tf.Tensor2D;
+  }
   return { intentLogits, entityLogits };
 }
 

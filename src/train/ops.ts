@@ -87,6 +87,12 @@ function repeatRows(dy: tf.Tensor, times: number, width: number): tf.Tensor2D {
   return tf.tensor2d(out, [groups * times, width]);
 }
 
+/** x itself, with no gradient flowing back through it. */
+export function stopGradient(x: tf.Tensor): tf.Tensor {
+  const op = tf.customGrad(((value: tf.Tensor) => ({ value: tf.clone(value), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) })) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return op(x) as tf.Tensor;
+}
+
 /** x [..., in] @ w [in, out] with gradients that transpose explicitly. */
 export function dense(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
   const [inWidth, outWidth] = w.shape;

@@ -37,7 +37,7 @@ export function foldTokenEmbeddings(config: ModelConfig, weights: Weights): Floa
 export const FOLDED_TOKEN_TABLE = 'embed.token';
 
 /** Written to the model's metadata as `parley.model_spec`; bump when model-spec.ts changes. */
-export const MODEL_SPEC_VERSION = '2';
+export const MODEL_SPEC_VERSION = '3';
 export const BATCH_DIM = 'batch';
 
 export function exportOnnx(config: ModelConfig, weights: Weights, options: ExportOptions): Uint8Array {
@@ -99,10 +99,16 @@ export function exportOnnx(config: ModelConfig, weights: Weights, options: Expor
   const pooled = g.node('Div', [sum(mul(x, g.node('Unsqueeze', [mask, g.int64s([2])])), 1, false), tokenCount]);
 
   const [intentName, entityName] = OUTPUT_NAMES;
-  const intentLogits = dense(pooled, 'intent.weight', 'intent.bias');
-  g.node('Add', [intentLogits, sum(w.lookup('intent.sparse', sparse), 1, false)], {}, intentName);
   const entityDense = add(w.matMul(x, 'entity.weight'), w.tensor('entity.bias'));
-  g.node('Add', [entityDense, sum(w.lookup('entity.sparse', tokenFeatures), 2, false)], {}, entityName);
+  const entityLogits = g.node('Add', [entityDense, sum(w.lookup('entity.sparse', tokenFeatures), 2, false)], {}, entityName);
+  const intentLogits = add(dense(pooled, 'intent.weight', 'intent.bias'), sum(w.lookup('intent.sparse', sparse), 1, false));
+  if (config.tags > 1) {
+    // The tags the entity head found anywhere in the message: [B, tags] (ReduceMax takes its axes as
+    // an attribute up to opset 17).
+    const tagProbabilities = mul(g.node('Softmax', [entityLogits], { axis: -1 }), g.node('Unsqueeze', [mask, g.int64s([2])]));
+    const tagsFound = g.node('ReduceMax', [tagProbabilities], { axes: [1], keepdims: 0 });
+    g.node('Add', [intentLogits, w.matMul(tagsFound, 'intent.entity')], {}, intentName);
+  } else g.node('Identity', [intentLogits], {}, intentName);
   g.output(intentName, 'float32', [B, config.intents]);
   g.output(entityName, 'float32', [B, T, config.tags]);
 

@@ -66,7 +66,7 @@ describe('referenceForward', () => {
 
   it('pools with the masked mean, and a sequence without tokens pools to zero', () => {
     // final_norm.gamma = 0 makes every token's final state exactly final_norm.beta.
-    const flat = { ...weights, 'final_norm.gamma': new Float32Array(SMALL_CONFIG.width) };
+    const flat = { ...weights, 'final_norm.gamma': new Float32Array(SMALL_CONFIG.width), 'intent.entity': new Float32Array(SMALL_CONFIG.tags * SMALL_CONFIG.intents) };
     const beta = weights['final_norm.beta']!;
     const inputs = batchWithMasks(SMALL_CONFIG, [[1, 1, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], 4);
     const { intentLogits } = referenceForward(SMALL_CONFIG, flat, inputs);
@@ -81,6 +81,30 @@ describe('referenceForward', () => {
         for (let s = 0; s < S; s++) expected += sparseTable[inputs.sparse[b * S + s]! * intents + i]!;
         expect(intentLogits[b * intents + i]).toBeCloseTo(expected, 5);
       }
+    }
+  });
+
+  it('adds, for each tag, its highest probability over the real tokens times intent.entity', () => {
+    const { tags, intents } = SMALL_CONFIG;
+    // Every token's entity logits are entity.bias alone, so each tag's probability is softmax(bias).
+    const bias = Float32Array.from({ length: tags }, (_, tag) => tag * 0.7);
+    const plain = {
+      ...weights,
+      'entity.weight': new Float32Array(weights['entity.weight']!.length),
+      'entity.sparse': new Float32Array(weights['entity.sparse']!.length),
+      'entity.bias': bias,
+    };
+    const silent = { ...plain, 'intent.entity': new Float32Array(tags * intents) };
+    const inputs = batchWithMasks(SMALL_CONFIG, [[1, 1, 1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], 4);
+    const heard = referenceForward(SMALL_CONFIG, plain, inputs).intentLogits;
+    const unheard = referenceForward(SMALL_CONFIG, silent, inputs).intentLogits;
+    const exp = Array.from(bias, Math.exp);
+    const probabilities = exp.map((e) => e / exp.reduce((a, b) => a + b, 0));
+    const link = weights['intent.entity']!;
+    for (let i = 0; i < intents; i++) {
+      const expected = probabilities.reduce((sum, p, tag) => sum + p * link[tag * intents + i]!, 0);
+      expect(heard[i]! - unheard[i]!).toBeCloseTo(expected, 5);
+      expect(heard[intents + i]).toBeCloseTo(unheard[intents + i]!, 6); // no real token, nothing heard
     }
   });
 

@@ -69,6 +69,7 @@ export function referenceForward(config: ModelConfig, weights: Weights, inputs: 
       for (let tag = 0; tag < config.tags; tag++) entityLogits[r * config.tags + tag]! += entitySparse[id * config.tags + tag]!;
     }
   }
+  if (config.tags > 1) addTagsFound(config, w('intent.entity'), entityLogits, inputs.mask, intentLogits, B);
   return { intentLogits, entityLogits };
 }
 
@@ -94,6 +95,25 @@ function embed(config: ModelConfig, weights: Weights, inputs: ForwardInputs): Fl
     }
   }
   return x;
+}
+
+/** intent_logits[b] += max_t (softmax(entity_logits[b, t]) * mask[b, t]) @ intent.entity. */
+function addTagsFound(config: ModelConfig, link: Float32Array, entityLogits: Float32Array, mask: Float32Array, intentLogits: Float32Array, B: number): void {
+  const { maxTokens: T, tags, intents } = config;
+  const probabilities = new Float64Array(tags);
+  for (let b = 0; b < B; b++) {
+    const found = new Float64Array(tags);
+    for (let t = 0; t < T; t++) {
+      for (let tag = 0; tag < tags; tag++) probabilities[tag] = entityLogits[(b * T + t) * tags + tag]!;
+      softmaxInPlace(probabilities);
+      for (let tag = 0; tag < tags; tag++) found[tag] = Math.max(found[tag]!, probabilities[tag]! * mask[b * T + t]!);
+    }
+    for (let i = 0; i < intents; i++) {
+      let sum = intentLogits[b * intents + i]!;
+      for (let tag = 0; tag < tags; tag++) sum += found[tag]! * link[tag * intents + i]!;
+      intentLogits[b * intents + i] = sum;
+    }
+  }
 }
 
 /** Multi-head self-attention over each sequence; head h uses columns [h*D, (h+1)*D) of q, k and v. */
