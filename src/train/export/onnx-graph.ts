@@ -94,9 +94,10 @@ export function exportOnnx(config: ModelConfig, weights: Weights, options: Expor
   }
   x = layerNorm(x, 'final_norm');
 
-  // Masked mean over tokens: [B, W].
+  // Masked mean over tokens: [B, W]. The [B, T, 1] mask also masks the entity tags below.
+  const tokenMask = g.node('Unsqueeze', [mask, g.int64s([2])]);
   const tokenCount = g.node('Max', [sum(mask, 1, true), g.scalar(1)]);
-  const pooled = g.node('Div', [sum(mul(x, g.node('Unsqueeze', [mask, g.int64s([2])])), 1, false), tokenCount]);
+  const pooled = g.node('Div', [sum(mul(x, tokenMask), 1, false), tokenCount]);
 
   const [intentName, entityName] = OUTPUT_NAMES;
   const entityDense = add(w.matMul(x, 'entity.weight'), w.tensor('entity.bias'));
@@ -105,7 +106,7 @@ export function exportOnnx(config: ModelConfig, weights: Weights, options: Expor
   if (config.tags > 1) {
     // The tags the entity head found anywhere in the message: [B, tags] (ReduceMax takes its axes as
     // an attribute up to opset 17).
-    const tagProbabilities = mul(g.node('Softmax', [entityLogits], { axis: -1 }), g.node('Unsqueeze', [mask, g.int64s([2])]));
+    const tagProbabilities = mul(g.node('Softmax', [entityLogits], { axis: -1 }), tokenMask);
     const tagsFound = g.node('ReduceMax', [tagProbabilities], { axes: [1], keepdims: 0 });
     g.node('Add', [intentLogits, w.matMul(tagsFound, 'intent.entity')], {}, intentName);
   } else g.node('Identity', [intentLogits], {}, intentName);
