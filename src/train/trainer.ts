@@ -12,6 +12,7 @@ import { UNKNOWN_ID, type ModelConfig, type Weights } from '../nlu/model-spec';
 import { addTypos, swapEntityValues } from './augment';
 import { createCrf, crfNegativeLogLikelihood, disposeCrf, exportTransitions, type Crf } from './crf';
 import { trainDefaults } from './defaults';
+import { EarlyStopping } from './early-stopping';
 import { encodeExamples, rowLength, takeRows, type EncodedExamples } from './encode';
 import { stratifiedSplit, type Example } from './examples';
 import { batchTensors, clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
@@ -27,6 +28,8 @@ export interface TrainOptions {
   seed?: number;
   maxEpochs?: number;
   patience?: number;
+  /** Keep later weights while the validation score is within this of the best (trainDefaults says why). */
+  stoppingTolerance?: number;
   batchSize?: number;
   learningRate?: number;
   model?: Partial<Pick<ModelConfig, 'width' | 'layers' | 'heads' | 'ffnWidth'>>;
@@ -151,7 +154,6 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const optimizer = tf.train.adam(learningRate);
   const batchSize = options.batchSize ?? trainDefaults.batchSize;
   const maxEpochs = options.maxEpochs ?? trainDefaults.maxEpochs;
-  const patience = options.patience ?? trainDefaults.patience;
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const crf = tags.length > 1 && (options.entityCrf ?? trainDefaults.entityCrf) ? createCrf(tags) : null;
   const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);
@@ -170,8 +172,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const average = averagingEpochs > 0 ? new WeightAverage(variables, averagingEpochs * stepsPerEpoch) : null;
 
   const history: EpochRecord[] = [];
-  let best: { score: number; weights: Map<string, tf.Tensor> } | null = null;
-  let sinceBest = 0;
+  // The weights early stopping keeps (see EarlyStopping for which).
+  let kept: Map<string, tf.Tensor> | null = null;
+  const stopping = new EarlyStopping(options.patience ?? trainDefaults.patience, options.stoppingTolerance ?? trainDefaults.stoppingTolerance);
   for (let epoch = 1; epoch <= maxEpochs; epoch++) {
     const epochStart = performance.now();
     // Linear decay to a tenth of the rate: big steps first, fine ones for the entity boundaries later.
@@ -189,7 +192,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
         options.onProgress?.({ epoch, maxEpochs, step: step + 1, stepsPerEpoch, loss: lossSum / (step + 1) });
       }
     }
-    // Validation (and the snapshot of the best weights below) sees the averaged weights; training
+    // Validation (and the weights early stopping keeps) sees the averaged weights; training
     // goes on from the raw ones.
     const raw = average?.swapIn();
     const evaluation = evaluateSplit(params, featurizer, split.valid, labels, tags, crf && exportTransitions(crf), 1);
@@ -198,22 +201,17 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     history.push(record);
     options.onProgress?.({ epoch, maxEpochs, step: stepsPerEpoch, stepsPerEpoch, loss: record.loss, validAccuracy: record.validAccuracy, secondsPerEpoch: seconds });
 
-    const score = evaluation.accuracy + (evaluation.entityF1 ?? 0);
-    // A tie keeps the later weights (as good on validation, and trained further: small validation
-    // splits tie often); only a strict improvement resets the patience.
-    if (!best || score >= best.score) {
-      if (best && score === best.score) sinceBest++;
-      else sinceBest = 0;
-      best?.weights.forEach((t) => t.dispose());
-      best = { score, weights: new Map([...variables].map(([name, v]) => [name, tf.clone(v)])) };
-    } else sinceBest++;
+    if (stopping.observe(evaluation.accuracy + (evaluation.entityF1 ?? 0))) {
+      kept?.forEach((t) => t.dispose());
+      kept = new Map([...variables].map(([name, v]) => [name, tf.clone(v)]));
+    }
     if (raw) average!.swapOut(raw);
-    if (sinceBest >= patience) break;
+    if (stopping.shouldStop) break;
   }
   average?.dispose();
-  if (best) {
-    for (const [name, value] of best.weights) variables.get(name)!.assign(value);
-    best.weights.forEach((t) => t.dispose());
+  if (kept) {
+    for (const [name, value] of kept) variables.get(name)!.assign(value);
+    kept.forEach((t) => t.dispose());
   }
 
   const validLogits = predictLogits(params, featurizer, split.valid.map((e) => e.text));
