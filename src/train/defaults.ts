@@ -66,8 +66,10 @@ export const trainDefaults = {
   /** Weight of the entity loss against the intent loss (both per token / per message means). */
   entityLossWeight: 1,
   /**
-   * Validation and the final model use a running average of the weights over about this many epochs
-   * (0: the last weights): averaged weights sit in flatter minima and generalise better.
+   * Validation and the final model use a running average of the weights over at most this many epochs
+   * (0: the last weights): averaged weights sit in flatter minima and generalise better. Before that
+   * cap the average spans about the last ninth of the steps so far (see WeightAverage), which is what
+   * decides it in a 12-epoch run.
    */
   weightAveragingEpochs: 1,
 } as const;
