@@ -203,6 +203,15 @@ describe('digressions and rules', () => {
     expect(bye.last.at(-1)).toEqual({ type: 'end' });
     expect(bye.state.ended).toBe(true);
   });
+
+  it('a bare answer to the question fills the slot, even when the model reads a rule\'s intent in it', () => {
+    const answered = run([say('refund please', parse('refund_request')), say('A12345', parse('help', 0.9, [order('A12345')]))]);
+    expect(answered.state.slots).toMatchObject({ order_id: 'A12345' });
+    expect(texts(answered.last)).not.toContain('I can help with orders, refunds and passwords.');
+    // With words besides the answer, the rule still applies.
+    const help = run([say('refund please', parse('refund_request')), say('help me with A12345', parse('help', 0.9, [order('A12345')]))]);
+    expect(texts(help.last)[0]).toBe('I can help with orders, refunds and passwords.');
+  });
 });
 
 describe('low confidence and fallbacks', () => {

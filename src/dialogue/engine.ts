@@ -151,7 +151,10 @@ class Turn {
       }
     }
 
-    const rule = confident ? this.bot.rules[intent] : undefined;
+    // A bare answer to the form's question ("10am" when asked for a time) fills the slot, whatever
+    // rule's intent the model reads in it, as a bare answer beats another flow's intent below.
+    const answersQuestion = Boolean(state.form?.asking && state.form.asking in offered && isBareAnswer(text, parse));
+    const rule = confident && !answersQuestion ? this.bot.rules[intent] : undefined;
     if (rule) {
       if (rule.response) this.say(rule.response);
       if (rule.handoff) return this.handoff(`rule ${intent}`, !rule.response);
@@ -400,7 +403,11 @@ class Turn {
 /** A reply that is only entity values (and at most one other word, such as "it's A12345"). */
 function isBareAnswer(text: string, parse: Understood): boolean {
   let rest = text;
-  for (const entity of parse.entities) rest = rest.replace(entity.text ?? String(entity.value), ' ');
+  for (const entity of parse.entities) {
+    // Builtins resolve to objects (an amount, a date range); only a text or a plain value can be found.
+    const surface = entity.text ?? (typeof entity.value === 'string' || typeof entity.value === 'number' ? String(entity.value) : '');
+    if (surface) rest = rest.replace(surface, ' ');
+  }
   return (rest.match(/[\p{L}\p{N}]+/gu) ?? []).length <= 1;
 }
 
