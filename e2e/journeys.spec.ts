@@ -48,7 +48,7 @@ test('a backend failure is said plainly and a person is offered; accepting hands
 test('an invalid email is re-asked with the reason, and a second one gives up with an offer of a person', async ({ page }) => {
   await ask(page, 'i forgot my password');
   await expect(lastBotMessage(page)).toContainText(/email/i);
-  await ask(page, 'bob at home');
+  await ask(page, 'bob at example');
   await expect(lastBotMessage(page)).toContainText('not an email address');
   await ask(page, 'bob@example');
   await expect(lastBotMessage(page)).toContainText(/person|team|human/i);

@@ -2,19 +2,28 @@
 import type { TrainProgress } from '../train/trainer';
 
 export function createProgressPrinter(stream: NodeJS.WriteStream = process.stderr): (progress: TrainProgress) => void {
-  const started = Date.now();
+  let stage: TrainProgress['stage'] | null = null;
+  let started = Date.now();
   const interactive = stream.isTTY === true;
   return (p) => {
+    // Each stage has its own epochs, so the time left is estimated per stage.
+    if (p.stage !== stage) {
+      stage = p.stage;
+      started = Date.now();
+    }
     const done = (p.epoch - 1 + p.step / p.stepsPerEpoch) / p.maxEpochs;
     const elapsed = (Date.now() - started) / 1000;
     const left = done > 0 ? elapsed / done - elapsed : 0;
     const width = 20;
     const filled = Math.round((p.step / p.stepsPerEpoch) * width);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
+    const label = p.stage === 'refit' ? 'final fit on all examples, epoch' : 'epoch';
     const valid = p.validAccuracy === undefined ? '' : `  valid acc ${(p.validAccuracy * 100).toFixed(2)}%`;
-    const line = `epoch ${p.epoch}/${p.maxEpochs} [${bar}] step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}${valid}  at most ~${formatDuration(left)} left`;
-    if (interactive) stream.write(`\r\x1b[2K${line}${p.validAccuracy === undefined ? '' : '\n'}`);
-    else if (p.validAccuracy !== undefined) stream.write(`${line}\n`);
+    const then = p.refitFollows ? ', then the final fit' : '';
+    const line = `${label} ${p.epoch}/${p.maxEpochs} [${bar}] step ${p.step}/${p.stepsPerEpoch}  loss ${p.loss.toFixed(4)}${valid}  at most ~${formatDuration(left)} left${then}`;
+    const endOfEpoch = p.secondsPerEpoch !== undefined;
+    if (interactive) stream.write(`\r\x1b[2K${line}${endOfEpoch ? '\n' : ''}`);
+    else if (endOfEpoch) stream.write(`${line}\n`);
   };
 }
 

@@ -10,6 +10,12 @@ export const trainDefaults = {
    * weights have trained longer. Patience still counts from the last strict improvement.
    */
   stoppingTolerance: 0.005,
+  /**
+   * A validation split carved out of the author's examples is theirs too: after early stopping, the
+   * final network is trained again on all examples for the epochs it chose (confidence calibration
+   * and the out-of-scope threshold still come from the held-out run). Costs a second training.
+   */
+  refit: true,
   batchSize: 64,
   learningRate: 2e-3,
   dropout: 0.25,

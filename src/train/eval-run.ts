@@ -24,6 +24,8 @@ export interface EvalRunReport extends EvaluationReport {
   in_scope_closed_set_accuracy?: number;
   temperature: number;
   epochs: number;
+  /** Epochs of the final fit on all training examples (null: none, the validation split was given). */
+  refit_epochs: number | null;
   runtime: NodeRuntime;
 }
 
@@ -76,6 +78,7 @@ export async function runEvaluation(options: TrainOptions & { test: readonly Exa
       : {}),
     temperature: Number(trained.temperature.toFixed(3)),
     epochs: trained.history.length,
+    refit_epochs: trained.refit?.epochs ?? null,
     runtime,
   };
 }

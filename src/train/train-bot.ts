@@ -49,6 +49,8 @@ export interface TrainBotSummary {
   intents: number;
   examples: number;
   validAccuracy: number;
+  /** Epochs of the final fit on all examples (null when there was none). */
+  refitEpochs: number | null;
   modelBytes: number;
   seconds: number;
   dir: string;
@@ -92,6 +94,7 @@ export async function trainBot(options: {
     intents: trained.labels.length,
     examples: examples.length,
     validAccuracy: best,
+    refitEpochs: trained.refit?.epochs ?? null,
     modelBytes: model.byteLength,
     seconds: (performance.now() - started) / 1000,
     dir,

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { parseAllWithTfjs } from './predict-tfjs';
 import { fakeWordVectors, TOY_WORDS, toySupportExamples } from './testing/toy-data';
+import { tokenize } from '../nlu/tokenize';
 import { trainModel, type TrainOptions } from './trainer';
 
 const options: TrainOptions = {
@@ -42,5 +43,29 @@ describe('trainer', () => {
     const [a, b] = [await trainModel(quick), await trainModel(quick)];
     expect(a.weights['intent.weight']).toEqual(b.weights['intent.weight']);
     expect(a.weights['layer0.attn.q']).toEqual(b.weights['layer0.attn.q']);
+  }, 120_000);
+
+  it('trains the final network on every example, the held-out validation ones too', async () => {
+    const quick = { ...options, maxEpochs: 3, patience: 3 };
+    // Each order example has its own order number, so the held-out ones bring words of their own.
+    const words = options.train.flatMap((e) => tokenize(e.text).map((t) => t.norm));
+    const refit = await trainModel(quick);
+    expect(refit.refit?.examples).toBe(options.train.length);
+    expect(refit.refit?.epochs).toBeGreaterThanOrEqual(1);
+    expect(refit.refit?.epochs).toBeLessThanOrEqual(refit.history.length);
+    expect(words.filter((w) => !refit.featurizer.vocabulary.includes(w))).toEqual([]);
+
+    const heldOut = await trainModel({ ...quick, refit: false });
+    expect(heldOut.refit).toBeNull();
+    expect(words.filter((w) => !heldOut.featurizer.vocabulary.includes(w)).length).toBeGreaterThan(0);
+    // Calibration comes from the held-out run either way.
+    expect(refit.temperature).toBe(heldOut.temperature);
+  }, 120_000);
+
+  it('does not refit when the validation examples were given apart', async () => {
+    const [train, valid] = [options.train.filter((_, i) => i % 5 !== 0), options.train.filter((_, i) => i % 5 === 0)];
+    const model = await trainModel({ ...options, train, valid, maxEpochs: 2 });
+    expect(model.refit).toBeNull();
+    expect(model.featurizer.vocabulary).not.toContain(tokenize(valid[0]!.text).at(-1)!.norm);
   }, 120_000);
 });

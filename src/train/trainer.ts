@@ -1,8 +1,8 @@
 /**
  * Trains the intent/entity network from labelled examples: stratified validation split, class
  * balancing, typo augmentation, early stopping on validation (of a running average of the weights),
- * then temperature calibration and the out-of-scope threshold chosen on the validation split.
- * Deterministic for a seed.
+ * then temperature calibration and the out-of-scope threshold chosen on the validation split; when
+ * that split came out of the examples, a final fit on all of them. Deterministic for a seed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { bioTags, decodeEntities, softmax, type TagTransitions } from '../nlu/decode';
@@ -45,6 +45,11 @@ export interface TrainOptions {
   entityLossWeight?: number;
   /** Evaluate and keep a running average of the weights over this many epochs (0: off). */
   weightAveragingEpochs?: number;
+  /**
+   * When the validation split is carved out of `train`, train the final network on all examples for
+   * the epochs early stopping chose (default trainDefaults.refit).
+   */
+  refit?: boolean;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -60,6 +65,10 @@ export interface Regularization {
 }
 
 export interface TrainProgress {
+  /** `train`: the run on the training split that early stopping watches; `refit`: the final fit on all examples. */
+  stage: 'train' | 'refit';
+  /** In the `train` stage: a final fit on all examples comes after it. */
+  refitFollows?: boolean;
   epoch: number;
   maxEpochs: number;
   step: number;
@@ -92,6 +101,8 @@ export interface TrainedModel {
   threshold: number;
   outOfScopeLabel: string | null;
   history: EpochRecord[];
+  /** The final fit on every example (validation split included), or null when there was none. */
+  refit: { examples: number; epochs: number } | null;
   trainSeconds: number;
 }
 
@@ -106,16 +117,84 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   await ensureBackend();
   const seed = options.seed ?? trainDefaults.seed;
   const random = seededRandom(seed);
+  const carved = options.valid === undefined;
   const split = options.valid
     ? { train: [...options.train], valid: [...options.valid] }
     : stratifiedSplit(options.train, trainDefaults.validFraction, random);
+
+  const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
+  const selection = fitNetwork(options, split.train, { valid: split.valid, refitFollows: refitting }, seed, random);
+  // Calibration needs messages the network has not trained on, so it is done on the selection run.
+  const validLogits = predictLogits(selection.params, selection.featurizer, split.valid.map((e) => e.text));
+  const validLabels = split.valid.map((e) => selection.labels.indexOf(e.intent));
+  const temperature = fitTemperature(validLogits.intent, validLabels, selection.labels.length);
   const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
-  const labels = [...new Set(split.train.map((e) => e.intent))].sort();
-  const entityTypes = [...new Set(split.train.flatMap((e) => e.entities.map((s) => s.entity)))].sort();
+  const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
+  const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, selection.labels, outOfScope, temperature) : 0;
+
+  // The held-out examples are the author's too: when the split was carved out of them, the final
+  // network trains on all of them for as many epochs as early stopping kept (calibration stays).
+  let final = selection;
+  let refit: TrainedModel['refit'] = null;
+  if (refitting) {
+    const epochs = selection.keptEpoch;
+    selection.dispose();
+    const all = [...split.train, ...split.valid];
+    final = fitNetwork(options, all, { epochs }, seed, random);
+    refit = { examples: all.length, epochs };
+  }
+
+  const trained: TrainedModel = {
+    config: final.params.config,
+    featurizer: final.featurizer.config,
+    labels: final.labels,
+    entityTypes: final.entityTypes,
+    tags: final.tags,
+    weights: exportWeights(final.params),
+    transitions: final.crf && exportTransitions(final.crf),
+    temperature,
+    threshold,
+    outOfScopeLabel: outOfScope,
+    history: selection.history,
+    refit,
+    trainSeconds: (performance.now() - started) / 1000,
+  };
+  final.dispose();
+  return trained;
+}
+
+/** A trained network and what it was trained with; dispose() frees its tensors. */
+interface FittedNetwork {
+  params: Parameters;
+  crf: Crf | null;
+  featurizer: Featurizer;
+  labels: string[];
+  entityTypes: string[];
+  tags: string[];
+  history: EpochRecord[];
+  /** The epoch whose weights were kept (the last one when the epochs were fixed). */
+  keptEpoch: number;
+  dispose(): void;
+}
+
+/**
+ * Builds the vocabulary, featurizer and network for `examples` and trains it: with a validation split,
+ * until early stopping (keeping the weights it chose); with a fixed number of epochs, for exactly those
+ * (the learning-rate schedule is the same either way, so a refit retraces the selection run).
+ */
+function fitNetwork(
+  options: TrainOptions,
+  examples: readonly Example[],
+  until: { valid: readonly Example[]; refitFollows: boolean } | { epochs: number },
+  seed: number,
+  random: () => number,
+): FittedNetwork {
+  const labels = [...new Set(examples.map((e) => e.intent))].sort();
+  const entityTypes = [...new Set(examples.flatMap((e) => e.entities.map((s) => s.entity)))].sort();
   const tags = bioTags(entityTypes);
 
   const vocabulary = buildVocabulary(
-    split.train.map((e) => e.text),
+    examples.map((e) => e.text),
     options.wordVectors,
     options.generalWords ?? trainDefaults.generalWords,
   );
@@ -143,9 +222,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   };
 
   const augmented = [
-    ...split.train,
-    ...addTypos(split.train, options.typoRate ?? trainDefaults.typoRate, random),
-    ...swapEntityValues(split.train, options.entitySwapRate ?? trainDefaults.entitySwapRate, random),
+    ...examples,
+    ...addTypos(examples, options.typoRate ?? trainDefaults.typoRate, random),
+    ...swapEntityValues(examples, options.entitySwapRate ?? trainDefaults.entitySwapRate, random),
   ];
   const train = encodeExamples(augmented, featurizer, labels, tags);
   const params = initParameters(modelConfig, vocabulary.vectors, seed);
@@ -154,6 +233,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const optimizer = tf.train.adam(learningRate);
   const batchSize = options.batchSize ?? trainDefaults.batchSize;
   const maxEpochs = options.maxEpochs ?? trainDefaults.maxEpochs;
+  const valid = 'valid' in until ? until.valid : null;
+  const epochs = 'epochs' in until ? Math.min(until.epochs, maxEpochs) : maxEpochs;
+  const stage: Pick<TrainProgress, 'stage' | 'refitFollows'> = 'valid' in until ? { stage: 'train', refitFollows: until.refitFollows } : { stage: 'refit' };
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const crf = tags.length > 1 && (options.entityCrf ?? trainDefaults.entityCrf) ? createCrf(tags) : null;
   const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);
@@ -174,8 +256,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const history: EpochRecord[] = [];
   // The weights early stopping keeps (see EarlyStopping for which).
   let kept: Map<string, tf.Tensor> | null = null;
+  let keptEpoch = 0;
   const stopping = new EarlyStopping(options.patience ?? trainDefaults.patience, options.stoppingTolerance ?? trainDefaults.stoppingTolerance);
-  for (let epoch = 1; epoch <= maxEpochs; epoch++) {
+  for (let epoch = 1; epoch <= epochs; epoch++) {
     const epochStart = performance.now();
     // Linear decay to a tenth of the rate: big steps first, fine ones for the entity boundaries later.
     // (TF.js reads this field at every step; it is only marked protected.)
@@ -188,58 +271,57 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
       clampPaddingRows(params);
       average?.update();
       lossSum += loss;
-      if (step % 20 === 0 || step === stepsPerEpoch - 1) {
-        options.onProgress?.({ epoch, maxEpochs, step: step + 1, stepsPerEpoch, loss: lossSum / (step + 1) });
+      if (step % 20 === 0 && step < stepsPerEpoch - 1) {
+        options.onProgress?.({ ...stage, epoch, maxEpochs: epochs, step: step + 1, stepsPerEpoch, loss: lossSum / (step + 1) });
       }
+    }
+    const loss = lossSum / stepsPerEpoch;
+    if (!valid) {
+      keptEpoch = epoch;
+      options.onProgress?.({ ...stage, epoch, maxEpochs: epochs, step: stepsPerEpoch, stepsPerEpoch, loss, secondsPerEpoch: (performance.now() - epochStart) / 1000 });
+      continue;
     }
     // Validation (and the weights early stopping keeps) sees the averaged weights; training
     // goes on from the raw ones.
     const raw = average?.swapIn();
-    const evaluation = evaluateSplit(params, featurizer, split.valid, labels, tags, crf && exportTransitions(crf), 1);
+    const evaluation = evaluateSplit(params, featurizer, valid, labels, tags, crf && exportTransitions(crf), 1);
     const seconds = (performance.now() - epochStart) / 1000;
-    const record: EpochRecord = { epoch, loss: lossSum / stepsPerEpoch, validAccuracy: evaluation.accuracy, validEntityF1: evaluation.entityF1, seconds };
+    const record: EpochRecord = { epoch, loss, validAccuracy: evaluation.accuracy, validEntityF1: evaluation.entityF1, seconds };
     history.push(record);
-    options.onProgress?.({ epoch, maxEpochs, step: stepsPerEpoch, stepsPerEpoch, loss: record.loss, validAccuracy: record.validAccuracy, secondsPerEpoch: seconds });
+    options.onProgress?.({ ...stage, epoch, maxEpochs: epochs, step: stepsPerEpoch, stepsPerEpoch, loss, validAccuracy: record.validAccuracy, secondsPerEpoch: seconds });
 
     if (stopping.observe(evaluation.accuracy + (evaluation.entityF1 ?? 0))) {
       kept?.forEach((t) => t.dispose());
       kept = new Map([...variables].map(([name, v]) => [name, tf.clone(v)]));
+      keptEpoch = epoch;
     }
     if (raw) average!.swapOut(raw);
     if (stopping.shouldStop) break;
   }
+  // Without validation the final network is the averaged weights of the last epoch.
+  if (!valid && average) average.swapIn().forEach((t) => t.dispose());
   average?.dispose();
   if (kept) {
     for (const [name, value] of kept) variables.get(name)!.assign(value);
     kept.forEach((t) => t.dispose());
   }
-
-  const validLogits = predictLogits(params, featurizer, split.valid.map((e) => e.text));
-  const validLabels = split.valid.map((e) => labels.indexOf(e.intent));
-  const temperature = fitTemperature(validLogits.intent, validLabels, labels.length);
-  const outOfScope = labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
-  const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, labels, outOfScope, temperature) : 0;
-
-  const trained: TrainedModel = {
-    config: modelConfig,
-    featurizer: featurizerConfig,
+  optimizer.dispose();
+  classWeights.dispose();
+  return {
+    params,
+    crf,
+    featurizer,
     labels,
     entityTypes,
     tags,
-    weights: exportWeights(params),
-    transitions: crf && exportTransitions(crf),
-    temperature,
-    threshold,
-    outOfScopeLabel: outOfScope,
     history,
-    trainSeconds: (performance.now() - started) / 1000,
+    keptEpoch,
+    dispose() {
+      params.pretrained.dispose();
+      params.variables.forEach((v) => v.dispose());
+      if (crf) disposeCrf(crf);
+    },
   };
-  optimizer.dispose();
-  classWeights.dispose();
-  params.pretrained.dispose();
-  params.variables.forEach((v) => v.dispose());
-  if (crf) disposeCrf(crf);
-  return trained;
 }
 
 /**

@@ -16,7 +16,8 @@ export function registerEval(program: Command): void {
     .option('--report <file>', 'write the report as an HTML page (confusion heat map, confidence histogram)')
     .option('--epochs <n>', 'most epochs to train', (value) => Number.parseInt(value, 10))
     .option('--seed <n>', 'random seed', (value) => Number.parseInt(value, 10))
-    .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number }) => {
+    .option('--no-refit', 'without --valid: keep the network trained without the validation split (by default a final fit trains on all of --train)')
+    .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number; refit: boolean }) => {
       const { runEvaluation, readJsonLines, renderHtmlReport, loadWordVectors } = await loadTrainer();
       const train = readJsonLines(options.train);
       const test = readJsonLines(options.test);
@@ -29,6 +30,7 @@ export function registerEval(program: Command): void {
         wordVectors: loadWordVectors(),
         ...(options.epochs !== undefined && { maxEpochs: options.epochs }),
         ...(options.seed !== undefined && { seed: options.seed }),
+        refit: options.refit,
         onProgress: createProgressPrinter(),
       });
       printReport(report);
