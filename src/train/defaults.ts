@@ -5,6 +5,13 @@ export const trainDefaults = {
   maxEpochs: 12,
   patience: 3,
   /**
+   * With the defaults, training spans at least this many steps (more epochs for a small bot), and
+   * early stopping waits at least minPatienceSteps without progress: in epochs alone, a bot of 70
+   * examples stopped after 12 to 16 steps (see trainingBudget).
+   */
+  minSteps: 600,
+  minPatienceSteps: 150,
+  /**
    * Early stopping keeps later weights while their validation score (accuracy + entity F1) stays this
    * close to the best: on a small validation split epochs differ by a message or two, and the later
    * weights have trained longer. Patience still counts from the last strict improvement.

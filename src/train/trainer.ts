@@ -140,7 +140,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     const epochs = selection.keptEpoch;
     selection.dispose();
     const all = [...split.train, ...split.valid];
-    final = fitNetwork(options, all, { epochs }, seed, random);
+    final = fitNetwork(options, all, { epochs, scheduleEpochs: selection.scheduleEpochs }, seed, random);
     refit = { examples: all.length, epochs };
   }
 
@@ -174,6 +174,8 @@ interface FittedNetwork {
   history: EpochRecord[];
   /** The epoch whose weights were kept (the last one when the epochs were fixed). */
   keptEpoch: number;
+  /** The epochs the learning-rate schedule spans. */
+  scheduleEpochs: number;
   dispose(): void;
 }
 
@@ -185,7 +187,7 @@ interface FittedNetwork {
 function fitNetwork(
   options: TrainOptions,
   examples: readonly Example[],
-  until: { valid: readonly Example[]; refitFollows: boolean } | { epochs: number },
+  until: { valid: readonly Example[]; refitFollows: boolean } | { epochs: number; scheduleEpochs: number },
   seed: number,
   random: () => number,
 ): FittedNetwork {
@@ -232,11 +234,13 @@ function fitNetwork(
   const learningRate = options.learningRate ?? trainDefaults.learningRate;
   const optimizer = tf.train.adam(learningRate);
   const batchSize = options.batchSize ?? trainDefaults.batchSize;
-  const maxEpochs = options.maxEpochs ?? trainDefaults.maxEpochs;
+  const stepsPerEpoch = Math.ceil(train.count / batchSize);
+  const budget = trainingBudget(options, stepsPerEpoch);
+  // A refit retraces the selection run's learning-rate schedule (its epochs have a few more steps).
+  const maxEpochs = 'epochs' in until ? until.scheduleEpochs : budget.maxEpochs;
   const valid = 'valid' in until ? until.valid : null;
   const epochs = 'epochs' in until ? Math.min(until.epochs, maxEpochs) : maxEpochs;
   const stage: Pick<TrainProgress, 'stage' | 'refitFollows'> = 'valid' in until ? { stage: 'train', refitFollows: until.refitFollows } : { stage: 'refit' };
-  const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const crf = tags.length > 1 && (options.entityCrf ?? trainDefaults.entityCrf) ? createCrf(tags) : null;
   const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);
   const trainable = [...variables.values()];
@@ -257,7 +261,7 @@ function fitNetwork(
   // The weights early stopping keeps (see EarlyStopping for which).
   let kept: Map<string, tf.Tensor> | null = null;
   let keptEpoch = 0;
-  const stopping = new EarlyStopping(options.patience ?? trainDefaults.patience, options.stoppingTolerance ?? trainDefaults.stoppingTolerance);
+  const stopping = new EarlyStopping(budget.patience, options.stoppingTolerance ?? trainDefaults.stoppingTolerance);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const epochStart = performance.now();
     // Linear decay to a tenth of the rate: big steps first, fine ones for the entity boundaries later.
@@ -316,6 +320,7 @@ function fitNetwork(
     tags,
     history,
     keptEpoch,
+    scheduleEpochs: maxEpochs,
     dispose() {
       params.pretrained.dispose();
       params.variables.forEach((v) => v.dispose());
@@ -351,6 +356,19 @@ function lengthBucketedBatches(data: EncodedExamples, maxTokens: number, batchSi
     for (let i = 0; i < slice.length; i += batchSize) batches.push(slice.slice(i, i + batchSize).map((item) => item.row));
   }
   return shuffle(batches, random);
+}
+
+/**
+ * Most epochs and early-stopping patience. A small bot has few steps per epoch (70 examples: two),
+ * so twelve epochs, or three without progress, would stop it after a few dozen steps: unless set
+ * explicitly, both stretch to cover trainDefaults.minSteps and minPatienceSteps.
+ */
+export function trainingBudget(options: Pick<TrainOptions, 'maxEpochs' | 'patience'>, stepsPerEpoch: number): { maxEpochs: number; patience: number } {
+  const epochsFor = (steps: number) => Math.ceil(steps / Math.max(1, stepsPerEpoch));
+  return {
+    maxEpochs: options.maxEpochs ?? Math.max(trainDefaults.maxEpochs, epochsFor(trainDefaults.minSteps)),
+    patience: options.patience ?? Math.max(trainDefaults.patience, epochsFor(trainDefaults.minPatienceSteps)),
+  };
 }
 
 /**
