@@ -39,6 +39,7 @@ describe('parley train', () => {
     const summary = await trainBot({ definitionFile: file, outDir: out, wordVectors: fakeWordVectors(TOY_WORDS), seed: 1 });
     expect(summary).toMatchObject({ name: 'Toy Shop', intents: 2, examples: 12, dir: out });
     expect(summary.modelBytes).toBeGreaterThan(1000);
+    expect(summary.refitEpochs).toBeGreaterThan(0);
 
     const bot = JSON.parse(readFileSync(join(out, 'bot.json'), 'utf8')) as Record<string, unknown>;
     expect(parseMenuBot(bot).ok).toBe(true);
@@ -51,6 +52,15 @@ describe('parley train', () => {
     expect(bundleIsCurrent(out, sha256)).toBe(true);
     writeFileSync(file, definition.replace('Hello!', 'Hi!'));
     expect(bundleIsCurrent(out, readDefinition(file).sha256)).toBe(false);
+  }, 120_000);
+
+  it('skips the final fit when asked (parley train --no-refit)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-train-'));
+    const file = join(dir, 'toy.yaml');
+    writeFileSync(file, definition);
+    const summary = await trainBot({ definitionFile: file, outDir: join(dir, 'bundle'), wordVectors: fakeWordVectors(TOY_WORDS), seed: 1, refit: false });
+    expect(summary.refitEpochs).toBeNull();
+    expect(parseNluBundle((JSON.parse(readFileSync(join(dir, 'bundle', 'bot.json'), 'utf8')) as Record<string, unknown>).nlu, 'bot.json nlu').ok).toBe(true);
   }, 120_000);
 
   it('refuses a broken definition with every problem and its line', () => {

@@ -61,6 +61,8 @@ export async function trainBot(options: {
   outDir?: string;
   wordVectors: WordVectors;
   seed?: number;
+  /** Train the final network again on all examples after validation (default trainDefaults.refit). */
+  refit?: boolean;
   onProgress?: (progress: TrainProgress) => void;
 }): Promise<TrainBotSummary> {
   const started = performance.now();
@@ -70,6 +72,7 @@ export async function trainBot(options: {
     train: examples,
     wordVectors: options.wordVectors,
     ...(options.seed !== undefined && { seed: options.seed }),
+    ...(options.refit !== undefined && { refit: options.refit }),
     outOfScopeLabel: 'out_of_scope',
     ...(options.onProgress && { onProgress: options.onProgress }),
   });

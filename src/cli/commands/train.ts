@@ -11,7 +11,8 @@ export function registerTrain(program: Command): void {
     .option('--out <dir>', 'bundle folder (default: models/<bot name>/)')
     .option('--seed <n>', 'random seed', (value) => Number.parseInt(value, 10))
     .option('--if-changed', 'do nothing when the bundle is already built from this definition')
-    .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean }) => {
+    .option('--no-refit', 'skip the final fit on all examples: half the training time, for quick drafts (the held-out 10% is then never trained on)')
+    .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean; refit: boolean }) => {
       const trainer = await loadTrainer();
       let definitionFile: string;
       let sha256: string;
@@ -37,6 +38,7 @@ export function registerTrain(program: Command): void {
         outDir: dir,
         wordVectors: trainer.loadWordVectors(),
         ...(options.seed !== undefined && { seed: options.seed }),
+        refit: options.refit,
         onProgress: createProgressPrinter(),
       });
       console.log(
@@ -45,7 +47,7 @@ export function registerTrain(program: Command): void {
           `intents            ${summary.intents}`,
           `examples           ${summary.examples}`,
           `valid accuracy     ${(summary.validAccuracy * 100).toFixed(2)}% (on a held-out 10% of the examples)`,
-          `final fit          ${summary.refitEpochs === null ? 'none (too few examples to hold any out)' : `all ${summary.examples} examples, ${summary.refitEpochs} epochs`}`,
+          `final fit          ${summary.refitEpochs === null ? (options.refit ? 'none (too few examples to hold any out)' : 'skipped (--no-refit)') : `all ${summary.examples} examples, ${summary.refitEpochs} epochs`}`,
           `model bytes        ${summary.modelBytes}`,
           `seconds            ${summary.seconds.toFixed(1)}`,
           `bundle             ${summary.dir}/`,
