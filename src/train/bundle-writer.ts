@@ -12,8 +12,11 @@ export interface BotBundleFile extends Partial<MenuBot> {
   extractors: ExtractorsDefinition;
   /** Slots, flows, rules, responses and settings: what the dialogue engine runs. */
   dialogue: DialogueBot;
-  /** What the bundle was built from, to rebuild only when it changed. */
-  source: { sha256: string; parleyVersion: string };
+  /**
+   * What the bundle was built from, to rebuild only when it changed; `draft` when the final fit was
+   * skipped (`parley train --no-refit`), so a later full build does not take it for current.
+   */
+  source: { sha256: string; parleyVersion: string; draft?: true };
 }
 
 /** Writes both files through temporary names, so a failed write never leaves half a bundle. */

@@ -60,7 +60,12 @@ describe('parley train', () => {
     writeFileSync(file, definition);
     const summary = await trainBot({ definitionFile: file, outDir: join(dir, 'bundle'), wordVectors: fakeWordVectors(TOY_WORDS), seed: 1, refit: false });
     expect(summary.refitEpochs).toBeNull();
-    expect(parseNluBundle((JSON.parse(readFileSync(join(dir, 'bundle', 'bot.json'), 'utf8')) as Record<string, unknown>).nlu, 'bot.json nlu').ok).toBe(true);
+    const out = join(dir, 'bundle');
+    expect(parseNluBundle((JSON.parse(readFileSync(join(out, 'bot.json'), 'utf8')) as Record<string, unknown>).nlu, 'bot.json nlu').ok).toBe(true);
+    // A draft is current for another draft build, not for a full one (npm start's --if-changed).
+    const { sha256 } = readDefinition(file);
+    expect(bundleIsCurrent(out, sha256, { draftWillDo: true })).toBe(true);
+    expect(bundleIsCurrent(out, sha256)).toBe(false);
   }, 120_000);
 
   it('refuses a broken definition with every problem and its line', () => {

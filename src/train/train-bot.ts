@@ -35,9 +35,10 @@ export function defaultBundleDir(path: string): string {
 }
 
 /** True when the bundle in `dir` was built from this exact definition by this version of Parley. */
-export function bundleIsCurrent(dir: string, sha256: string): boolean {
+export function bundleIsCurrent(dir: string, sha256: string, options: { draftWillDo?: boolean } = {}): boolean {
   try {
     const bot = JSON.parse(readFileSync(join(dir, 'bot.json'), 'utf8')) as Partial<BotBundleFile>;
+    if (bot.source?.draft && !options.draftWillDo) return false;
     return bot.source?.sha256 === sha256 && existsSync(join(dir, bot.nlu?.model.file ?? 'model.onnx'));
   } catch {
     return false;
@@ -87,7 +88,7 @@ export async function trainBot(options: {
       nlu: bundle,
       extractors: extractorsDefinition(definition),
       dialogue: dialogueOf(definition),
-      source: { sha256, parleyVersion: PARLEY_VERSION },
+      source: { sha256, parleyVersion: PARLEY_VERSION, ...(options.refit === false && { draft: true as const }) },
     },
     model,
   );

@@ -28,7 +28,7 @@ export function registerTrain(program: Command): void {
         throw error;
       }
       const dir = options.out ?? trainer.defaultBundleDir(definitionFile);
-      if (options.ifChanged && trainer.bundleIsCurrent(dir, sha256)) {
+      if (options.ifChanged && trainer.bundleIsCurrent(dir, sha256, { draftWillDo: !options.refit })) {
         console.log(`${dir} is up to date with ${definitionFile}`);
         return;
       }
