@@ -6,12 +6,16 @@ import { createProgram } from './program';
 function runCli(args: string[]) {
   let output = '';
   let exitCode: number | undefined;
-  const program = createProgram()
-    .exitOverride((error) => {
-      exitCode = error.exitCode;
-      throw error;
-    })
-    .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) });
+  const program = createProgram();
+  // Subcommands copy these settings only when created after them, so each gets its own.
+  for (const command of [program, ...program.commands]) {
+    command
+      .exitOverride((error) => {
+        exitCode = error.exitCode;
+        throw error;
+      })
+      .configureOutput({ writeOut: (text) => (output += text), writeErr: (text) => (output += text) });
+  }
   try {
     program.parse(['node', 'parley', ...args]);
   } catch {
@@ -37,5 +41,13 @@ describe('parley CLI', () => {
     expect(exitCode).toBe(1);
     expect(output).toContain("unknown option '--frobnicate'");
     expect(output).toContain('parley --help');
+  });
+
+  it('stops on a numeric option that is not a whole number, naming the option', () => {
+    for (const args of [['train', 'bots/acme.yaml', '--seed', 'abc'], ['eval', '--train', 'a.jsonl', '--test', 'b.jsonl', '--epochs', '0'], ['eval', '--train', 'a.jsonl', '--test', 'b.jsonl', '--seed', '1.5']]) {
+      const { output, exitCode } = runCli(args);
+      expect(exitCode).toBe(1);
+      expect(output).toMatch(/option '--(seed|epochs) <n>' argument '[^']*' is invalid\. expected a whole number of at least [01], got/);
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** `parley eval`: train on a JSON Lines data set, test on another, print and write the figures. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { wholeNumber } from '../options';
 import type { EvalRunReport } from '../../train/eval-run';
 import { createProgressPrinter } from '../progress';
 import { loadTrainer } from '../trainer-modules';
@@ -14,8 +15,8 @@ export function registerEval(program: Command): void {
     .option('--valid <file>', 'validation examples (.jsonl); without it, a stratified 10% of --train')
     .option('--out <file>', 'write the report as JSON')
     .option('--report <file>', 'write the report as an HTML page (confusion heat map, confidence histogram)')
-    .option('--epochs <n>', 'most epochs to train', (value) => Number.parseInt(value, 10))
-    .option('--seed <n>', 'random seed', (value) => Number.parseInt(value, 10))
+    .option('--epochs <n>', 'most epochs to train', wholeNumber(1))
+    .option('--seed <n>', 'random seed', wholeNumber(0))
     .option('--no-refit', 'without --valid: keep the network trained without the validation split (by default a final fit trains on all of --train)')
     .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number; refit: boolean }) => {
       const { runEvaluation, readJsonLines, renderHtmlReport, loadWordVectors } = await loadTrainer();

@@ -1,5 +1,6 @@
 /** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
 import type { Command } from 'commander';
+import { wholeNumber } from '../options';
 import { createProgressPrinter } from '../progress';
 import { loadTrainer } from '../trainer-modules';
 
@@ -9,7 +10,7 @@ export function registerTrain(program: Command): void {
     .argument('<bot>', 'bot definition (.yaml or .json), or a folder holding bot.yaml')
     .description('train the bot’s language model and write its bundle (bot.json + model.onnx)')
     .option('--out <dir>', 'bundle folder (default: models/<bot name>/)')
-    .option('--seed <n>', 'random seed', (value) => Number.parseInt(value, 10))
+    .option('--seed <n>', 'random seed', wholeNumber(0))
     .option('--if-changed', 'do nothing when the bundle is already built from this definition')
     .option('--no-refit', 'skip the final fit on all examples: half the training time, for quick drafts (the held-out 10% is then never trained on)')
     .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean; refit: boolean }) => {
