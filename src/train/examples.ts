@@ -15,10 +15,22 @@ export interface Example {
   entities: EntitySpan[];
 }
 
+/** A data file that cannot be used; the message names the file (and line) and what is wrong. */
+export class DataFileError extends Error {
+  override name = 'DataFileError';
+}
+
 /** Reads `{text, intent, entities?}` lines; a bad line is reported with its file and line number. */
 export function readJsonLines(path: string): Example[] {
   const examples: Example[] = [];
-  readFileSync(path, 'utf8')
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataFileError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot be read (${(error as Error).message})`, { cause: error });
+  }
+  content
     .split('\n')
     .forEach((line, index) => {
       if (line.trim() === '') return;
@@ -27,17 +39,22 @@ export function readJsonLines(path: string): Example[] {
       try {
         record = JSON.parse(line);
       } catch (error) {
-        throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
+        throw new DataFileError(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
       }
-      const { text, intent, entities = [] } = record as Partial<Example>;
-      if (typeof text !== 'string' || typeof intent !== 'string') throw new Error(`${where}: needs "text" and "intent" strings`);
+      const { text, intent, entities = [] } = (record ?? {}) as Partial<Example>;
+      if (typeof text !== 'string' || typeof intent !== 'string') throw new DataFileError(`${where}: needs "text" and "intent" strings`);
+      if (!Array.isArray(entities)) throw new DataFileError(`${where}: "entities" must be a list`);
       for (const entity of entities) {
+        if (typeof entity?.entity !== 'string' || !Number.isInteger(entity.start) || !Number.isInteger(entity.end)) {
+          throw new DataFileError(`${where}: each entity needs "entity" (a string), "start" and "end" (character offsets)`);
+        }
         if (text.slice(entity.start, entity.end) !== entity.value) {
-          throw new Error(`${where}: entity "${entity.entity}" [${entity.start}, ${entity.end}) does not match its value "${entity.value}"`);
+          throw new DataFileError(`${where}: entity "${entity.entity}" [${entity.start}, ${entity.end}) does not match its value "${entity.value}"`);
         }
       }
       examples.push({ text, intent, entities });
     });
+  if (examples.length === 0) throw new DataFileError(`${path}: no examples (one JSON object per line: {"text", "intent", "entities"})`);
   return examples;
 }
 

@@ -19,10 +19,18 @@ export function registerEval(program: Command): void {
     .option('--seed <n>', 'random seed', wholeNumber(0))
     .option('--no-refit', 'without --valid: keep the network trained without the validation split (by default a final fit trains on all of --train)')
     .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number; refit: boolean }) => {
-      const { runEvaluation, readJsonLines, renderHtmlReport, loadWordVectors } = await loadTrainer();
-      const train = readJsonLines(options.train);
-      const test = readJsonLines(options.test);
-      const valid = options.valid ? readJsonLines(options.valid) : undefined;
+      const { runEvaluation, readJsonLines, renderHtmlReport, loadWordVectors, DataFileError } = await loadTrainer();
+      let train, test, valid;
+      try {
+        train = readJsonLines(options.train);
+        test = readJsonLines(options.test);
+        valid = options.valid ? readJsonLines(options.valid) : undefined;
+      } catch (error) {
+        if (!(error instanceof DataFileError)) throw error;
+        console.error(`The data set has a problem:\n${error.message}`);
+        process.exitCode = 1;
+        return;
+      }
       console.error(`${train.length} training and ${test.length} test examples; loading word vectors...`);
       const report = await runEvaluation({
         train,
