@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { wholeNumber } from '../options';
+import { fileProblem } from '../output-paths';
 import type { EvalRunReport } from '../../train/eval-run';
 import { createProgressPrinter } from '../progress';
 import { loadTrainer } from '../trainer-modules';
@@ -28,6 +29,12 @@ export function registerEval(program: Command): void {
       } catch (error) {
         if (!(error instanceof DataFileError)) throw error;
         console.error(`The data set has a problem:\n${error.message}`);
+        process.exitCode = 1;
+        return;
+      }
+      const outputProblem = [options.out, options.report].map((file) => file && fileProblem(file)).find(Boolean);
+      if (outputProblem) {
+        console.error(`Nothing was trained: ${outputProblem}`);
         process.exitCode = 1;
         return;
       }

@@ -1,6 +1,7 @@
 /** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
 import type { Command } from 'commander';
 import { wholeNumber } from '../options';
+import { folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
 import { loadTrainer } from '../trainer-modules';
 
@@ -31,6 +32,12 @@ export function registerTrain(program: Command): void {
       const dir = options.out ?? trainer.defaultBundleDir(definitionFile);
       if (options.ifChanged && trainer.bundleIsCurrent(dir, sha256, { draftWillDo: !options.refit })) {
         console.log(`${dir} is up to date with ${definitionFile}`);
+        return;
+      }
+      const outputProblem = folderProblem(dir);
+      if (outputProblem) {
+        console.error(`Nothing was trained: ${outputProblem}`);
+        process.exitCode = 1;
         return;
       }
       console.error(`Training ${definitionFile} (loading word vectors...)`);
