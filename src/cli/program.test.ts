@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
 import { createProgram } from './program';
 
@@ -49,5 +52,37 @@ describe('parley CLI', () => {
       expect(exitCode).toBe(1);
       expect(output).toMatch(/option '--(seed|epochs) <n>' argument '[^']*' is invalid\. expected a whole number of at least [01], got/);
     }
+  });
+
+  describe('stops before training, with a plain message and exit code 1', () => {
+    afterEach(() => {
+      process.exitCode = undefined;
+      vi.restoreAllMocks();
+    });
+
+    async function runAction(args: string[]) {
+      const errors: string[] = [];
+      vi.spyOn(console, 'error').mockImplementation((message: unknown) => void errors.push(String(message)));
+      await createProgram().parseAsync(['node', 'parley', ...args]);
+      return { errors: errors.join('\n'), exitCode: process.exitCode };
+    }
+
+    it('on a data file that is missing or malformed', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+      const bad = join(dir, 'bad.jsonl');
+      writeFileSync(bad, '{"text": "hi", "intent": "greet"}\n{"text": 5}\n');
+      expect(await runAction(['eval', '--train', join(dir, 'none.jsonl'), '--test', bad])).toEqual({ errors: `The data set has a problem:\n${join(dir, 'none.jsonl')}: no such file`, exitCode: 1 });
+      expect(await runAction(['eval', '--train', bad, '--test', bad])).toEqual({ errors: `The data set has a problem:\n${bad}:2: needs "text" and "intent" strings`, exitCode: 1 });
+    }, 60_000);
+
+    it('on a report or bundle path that cannot be written', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+      const good = join(dir, 'good.jsonl');
+      writeFileSync(good, '{"text": "hi", "intent": "greet"}\n');
+      expect(await runAction(['eval', '--train', good, '--test', good, '--report', dir])).toEqual({ errors: `Nothing was trained: ${dir} is a folder, not a file`, exitCode: 1 });
+      const train = await runAction(['train', 'bots/acme.yaml', '--out', join(good, 'bundle')]);
+      expect(train.exitCode).toBe(1);
+      expect(train.errors).toMatch(new RegExp(`^Nothing was trained: ${join(good, 'bundle')} cannot be written to \\(ENOTDIR`));
+    }, 60_000);
   });
 });
