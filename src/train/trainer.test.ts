@@ -62,6 +62,27 @@ describe('trainer', () => {
     expect(refit.temperature).toBe(heldOut.temperature);
   }, 120_000);
 
+  it('can instead continue the selected network on every example, releasing its tensors', async () => {
+    const quick = { ...options, maxEpochs: 3, patience: 3, refitStrategy: 'continue' as const, continueEpochs: 2 };
+    const words = options.train.flatMap((e) => tokenize(e.text).map((t) => t.norm));
+    const before = tf.memory().numTensors;
+    const continued = await trainModel(quick);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(continued.refit).toEqual({ examples: options.train.length, epochs: 2 });
+    expect(words.filter((w) => !continued.featurizer.vocabulary.includes(w))).toEqual([]);
+    const selectedOnly = await trainModel({ ...quick, refit: false });
+    expect(continued.weights['intent.weight']).not.toEqual(selectedOnly.weights['intent.weight']);
+    const parsed = await parseAllWithTfjs(continued, ['where is my order B77777', 'i would like a refund']);
+    expect(parsed.map((p) => p.intent)).toEqual(['order_status', 'refund']);
+  }, 120_000);
+
+  it('refits on train and the given validation examples when asked', async () => {
+    const [train, valid] = [options.train.filter((_, i) => i % 5 !== 0), options.train.filter((_, i) => i % 5 === 0)];
+    const model = await trainModel({ ...options, train, valid, maxEpochs: 2, refitWithGivenValid: true });
+    expect(model.refit?.examples).toBe(train.length + valid.length);
+    expect(model.featurizer.vocabulary).toContain(tokenize(valid[0]!.text).at(-1)!.norm);
+  }, 120_000);
+
   it('does not refit when the validation examples were given apart', async () => {
     const [train, valid] = [options.train.filter((_, i) => i % 5 !== 0), options.train.filter((_, i) => i % 5 === 0)];
     const model = await trainModel({ ...options, train, valid, maxEpochs: 2 });

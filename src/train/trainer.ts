@@ -50,6 +50,17 @@ export interface TrainOptions {
    * the epochs early stopping chose (default trainDefaults.refit).
    */
   refit?: boolean;
+  /**
+   * Also train the final network on train + valid when `valid` is given (it is used for early stopping
+   * and calibration first). Off by default: a given validation split is usually kept out of training.
+   */
+  refitWithGivenValid?: boolean;
+  /**
+   * How the final fit trains: `retrain` a fresh network for the epochs early stopping kept, or
+   * `continue` the selected network for `continueEpochs` more epochs on all examples.
+   */
+  refitStrategy?: 'retrain' | 'continue';
+  continueEpochs?: number;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -122,8 +133,17 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     ? { train: [...options.train], valid: [...options.valid] }
     : stratifiedSplit(options.train, trainDefaults.validFraction, random);
 
-  const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
-  const selection = fitNetwork(options, split.train, { valid: split.valid, refitFollows: refitting }, seed, random);
+  const refitting = (carved || options.refitWithGivenValid === true) && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
+  const strategy = options.refitStrategy ?? 'retrain';
+  const all = [...split.train, ...split.valid];
+  // A network that will go on training on every example needs their words in its vocabulary from the start.
+  const selection = fitNetwork(
+    options,
+    split.train,
+    { kind: 'select', valid: split.valid, refitFollows: refitting, ...(refitting && strategy === 'continue' && { vocabularyFrom: all }) },
+    seed,
+    random,
+  );
   // Calibration needs messages the network has not trained on, so it is done on the selection run.
   const validLogits = predictLogits(selection.params, selection.featurizer, split.valid.map((e) => e.text));
   const validLabels = split.valid.map((e) => selection.labels.indexOf(e.intent));
@@ -137,11 +157,17 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   let final = selection;
   let refit: TrainedModel['refit'] = null;
   if (refitting) {
-    const epochs = selection.keptEpoch;
-    selection.dispose();
-    const all = [...split.train, ...split.valid];
-    final = fitNetwork(options, all, { epochs, scheduleEpochs: selection.scheduleEpochs }, seed, random);
-    refit = { examples: all.length, epochs };
+    if (strategy === 'continue') {
+      const epochs = options.continueEpochs ?? 2;
+      const learningRate = (options.learningRate ?? trainDefaults.learningRate) * Math.max(0.1, 1 - (selection.keptEpoch - 1) / selection.scheduleEpochs);
+      final = fitNetwork(options, all, { kind: 'continue', from: selection, epochs, learningRate }, seed, random);
+      refit = { examples: all.length, epochs };
+    } else {
+      const epochs = selection.keptEpoch;
+      selection.dispose();
+      final = fitNetwork(options, all, { kind: 'retrain', epochs, scheduleEpochs: selection.scheduleEpochs }, seed, random);
+      refit = { examples: all.length, epochs };
+    }
   }
 
   const trained: TrainedModel = {
@@ -179,18 +205,18 @@ interface FittedNetwork {
   dispose(): void;
 }
 
-/**
- * Builds the vocabulary, featurizer and network for `examples` and trains it: with a validation split,
- * until early stopping (keeping the weights it chose); with a fixed number of epochs, for exactly those
- * (the learning-rate schedule is the same either way, so a refit retraces the selection run).
- */
-function fitNetwork(
-  options: TrainOptions,
-  examples: readonly Example[],
-  until: { valid: readonly Example[]; refitFollows: boolean } | { epochs: number; scheduleEpochs: number },
-  seed: number,
-  random: () => number,
-): FittedNetwork {
+/** A network before training: its vocabulary, featurizer, labels and initial weights. */
+interface UntrainedNetwork {
+  params: Parameters;
+  crf: Crf | null;
+  featurizer: Featurizer;
+  labels: string[];
+  entityTypes: string[];
+  tags: string[];
+}
+
+/** Builds the vocabulary, featurizer and freshly initialised network for `examples`. */
+function buildNetwork(options: TrainOptions, examples: readonly Example[], seed: number): UntrainedNetwork {
   const labels = [...new Set(examples.map((e) => e.intent))].sort();
   const entityTypes = [...new Set(examples.flatMap((e) => e.entities.map((s) => s.entity)))].sort();
   const tags = bioTags(entityTypes);
@@ -222,6 +248,29 @@ function fitNetwork(
     intents: labels.length,
     tags: tags.length,
   };
+  const params = initParameters(modelConfig, vocabulary.vectors, seed);
+  const crf = tags.length > 1 && (options.entityCrf ?? trainDefaults.entityCrf) ? createCrf(tags) : null;
+  return { params, crf, featurizer, labels, entityTypes, tags };
+}
+
+/** How long fitNetwork trains, and from what. */
+type FitPlan =
+  /** Until early stopping on `valid`; the vocabulary and labels come from `vocabularyFrom` (default: the examples). */
+  | { kind: 'select'; valid: readonly Example[]; refitFollows: boolean; vocabularyFrom?: readonly Example[] }
+  /** A fresh network for exactly `epochs`, on the selection run's learning-rate schedule. */
+  | { kind: 'retrain'; epochs: number; scheduleEpochs: number }
+  /** The selection run's network, trained further for `epochs` at a constant `learningRate`. */
+  | { kind: 'continue'; from: FittedNetwork; epochs: number; learningRate: number };
+
+/**
+ * Trains a network on `examples`: a new one until early stopping (keeping the weights it chose) or for
+ * a fixed number of epochs (the learning-rate schedule is the same either way, so a refit retraces the
+ * selection run), or an already trained one for a few more epochs.
+ */
+function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: FitPlan, seed: number, random: () => number): FittedNetwork {
+  const network = plan.kind === 'continue' ? plan.from : buildNetwork(options, (plan.kind === 'select' && plan.vocabularyFrom) || examples, seed);
+  const { params, crf, featurizer, labels, entityTypes, tags } = network;
+  const modelConfig = params.config;
 
   const augmented = [
     ...examples,
@@ -229,19 +278,17 @@ function fitNetwork(
     ...swapEntityValues(examples, options.entitySwapRate ?? trainDefaults.entitySwapRate, random),
   ];
   const train = encodeExamples(augmented, featurizer, labels, tags);
-  const params = initParameters(modelConfig, vocabulary.vectors, seed);
   const classWeights = tf.tensor1d(balancedClassWeights(train.intents, labels.length));
-  const learningRate = options.learningRate ?? trainDefaults.learningRate;
+  const learningRate = plan.kind === 'continue' ? plan.learningRate : options.learningRate ?? trainDefaults.learningRate;
   const optimizer = tf.train.adam(learningRate);
   const batchSize = options.batchSize ?? trainDefaults.batchSize;
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const budget = trainingBudget(options, stepsPerEpoch);
   // A refit retraces the selection run's learning-rate schedule (its epochs have a few more steps).
-  const maxEpochs = 'epochs' in until ? until.scheduleEpochs : budget.maxEpochs;
-  const valid = 'valid' in until ? until.valid : null;
-  const epochs = 'epochs' in until ? Math.min(until.epochs, maxEpochs) : maxEpochs;
-  const stage: Pick<TrainProgress, 'stage' | 'refitFollows'> = 'valid' in until ? { stage: 'train', refitFollows: until.refitFollows } : { stage: 'refit' };
-  const crf = tags.length > 1 && (options.entityCrf ?? trainDefaults.entityCrf) ? createCrf(tags) : null;
+  const maxEpochs = plan.kind === 'retrain' ? plan.scheduleEpochs : plan.kind === 'continue' ? plan.epochs : budget.maxEpochs;
+  const valid = plan.kind === 'select' ? plan.valid : null;
+  const epochs = plan.kind === 'select' ? maxEpochs : Math.min(plan.epochs, maxEpochs);
+  const stage: Pick<TrainProgress, 'stage' | 'refitFollows'> = plan.kind === 'select' ? { stage: 'train', refitFollows: plan.refitFollows } : { stage: 'refit' };
   const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);
   const trainable = [...variables.values()];
   const regularization: Regularization = {
@@ -266,7 +313,9 @@ function fitNetwork(
     const epochStart = performance.now();
     // Linear decay to a tenth of the rate: big steps first, fine ones for the entity boundaries later.
     // (TF.js reads this field at every step; it is only marked protected.)
-    (optimizer as unknown as { learningRate: number }).learningRate = learningRate * Math.max(0.1, 1 - (epoch - 1) / maxEpochs);
+    // A continued network keeps the small rate the selection run ended with.
+    const decay = plan.kind === 'continue' ? 1 : Math.max(0.1, 1 - (epoch - 1) / maxEpochs);
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate * decay;
     const batches = lengthBucketedBatches(train, modelConfig.maxTokens, batchSize, random);
     let lossSum = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
