@@ -76,13 +76,6 @@ describe('trainer', () => {
     expect(parsed.map((p) => p.intent)).toEqual(['order_status', 'refund']);
   }, 120_000);
 
-  it('refits on train and the given validation examples when asked', async () => {
-    const [train, valid] = [options.train.filter((_, i) => i % 5 !== 0), options.train.filter((_, i) => i % 5 === 0)];
-    const model = await trainModel({ ...options, train, valid, maxEpochs: 2, refitWithGivenValid: true });
-    expect(model.refit?.examples).toBe(train.length + valid.length);
-    expect(model.featurizer.vocabulary).toContain(tokenize(valid[0]!.text).at(-1)!.norm);
-  }, 120_000);
-
   it('does not refit when the validation examples were given apart', async () => {
     const [train, valid] = [options.train.filter((_, i) => i % 5 !== 0), options.train.filter((_, i) => i % 5 === 0)];
     const model = await trainModel({ ...options, train, valid, maxEpochs: 2 });

@@ -51,11 +51,6 @@ export interface TrainOptions {
    */
   refit?: boolean;
   /**
-   * Also train the final network on train + valid when `valid` is given (it is used for early stopping
-   * and calibration first). Off by default: a given validation split is usually kept out of training.
-   */
-  refitWithGivenValid?: boolean;
-  /**
    * How the final fit trains: `retrain` a fresh network for the epochs early stopping kept, or
    * `continue` the selected network for `continueEpochs` more epochs on all examples.
    */
@@ -133,7 +128,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     ? { train: [...options.train], valid: [...options.valid] }
     : stratifiedSplit(options.train, trainDefaults.validFraction, random);
 
-  const refitting = (carved || options.refitWithGivenValid === true) && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
+  const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
   const strategy = options.refitStrategy ?? 'retrain';
   const all = [...split.train, ...split.valid];
   // A network that will go on training on every example needs their words in its vocabulary from the start.
