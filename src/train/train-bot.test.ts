@@ -40,6 +40,7 @@ describe('parley train', () => {
     expect(summary).toMatchObject({ name: 'Toy Shop', intents: 2, examples: 12, dir: out });
     expect(summary.modelBytes).toBeGreaterThan(1000);
     expect(summary.refitEpochs).toBeGreaterThan(0);
+    expect(summary.validAccuracy).toBeGreaterThan(0);
 
     const bot = JSON.parse(readFileSync(join(out, 'bot.json'), 'utf8')) as Record<string, unknown>;
     expect(parseMenuBot(bot).ok).toBe(true);
@@ -52,6 +53,16 @@ describe('parley train', () => {
     expect(bundleIsCurrent(out, sha256)).toBe(true);
     writeFileSync(file, definition.replace('Hello!', 'Hi!'));
     expect(bundleIsCurrent(out, readDefinition(file).sha256)).toBe(false);
+  }, 120_000);
+
+  it('says so when an intent has too few examples to hold any out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-train-'));
+    const file = join(dir, 'toy.yaml');
+    writeFileSync(file, definition.replace(/(examples:\n      - [^\n]*\n)(      - [^\n]*\n)+/g, '$1'));
+    const summary = await trainBot({ definitionFile: file, outDir: join(dir, 'bundle'), wordVectors: fakeWordVectors(TOY_WORDS), seed: 1 });
+    expect(summary.examples).toBe(2);
+    expect(summary.validAccuracy).toBeNull();
+    expect(summary.refitEpochs).toBeNull();
   }, 120_000);
 
   it('skips the final fit when asked (parley train --no-refit)', async () => {

@@ -49,7 +49,8 @@ export interface TrainBotSummary {
   name: string;
   intents: number;
   examples: number;
-  validAccuracy: number;
+  /** Best validation accuracy on the held-out examples; null when there were too few to hold any out. */
+  validAccuracy: number | null;
   /** Epochs of the final fit on all examples (null when there was none). */
   refitEpochs: number | null;
   modelBytes: number;
@@ -92,7 +93,7 @@ export async function trainBot(options: {
     },
     model,
   );
-  const best = Math.max(...trained.history.map((h) => h.validAccuracy));
+  const best = trained.validExamples > 0 ? Math.max(...trained.history.map((h) => h.validAccuracy)) : null;
   return {
     name: definition.name,
     intents: trained.labels.length,

@@ -76,6 +76,16 @@ describe('trainer', () => {
     expect(parsed.map((p) => p.intent)).toEqual(['order_status', 'refund']);
   }, 120_000);
 
+  it('trains its whole budget when there are too few examples to hold any out', async () => {
+    const train = ['hours', 'refund'].map((intent) => options.train.find((e) => e.intent === intent)!);
+    const model = await trainModel({ ...options, train, maxEpochs: 4, patience: 1 });
+    expect(model.validExamples).toBe(0);
+    expect(model.history).toEqual([]);
+    expect(model.refit).toBeNull();
+    const parsed = await parseAllWithTfjs(model, train.map((e) => e.text));
+    expect(parsed.map((p) => p.intent)).toEqual(['hours', 'refund']);
+  }, 120_000);
+
   it('does not refit when the validation examples were given apart', async () => {
     const [train, valid] = [options.train.filter((_, i) => i % 5 !== 0), options.train.filter((_, i) => i % 5 === 0)];
     const model = await trainModel({ ...options, train, valid, maxEpochs: 2 });

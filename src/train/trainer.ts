@@ -107,6 +107,8 @@ export interface TrainedModel {
   threshold: number;
   outOfScopeLabel: string | null;
   history: EpochRecord[];
+  /** Examples in the validation split (0 when there were too few to hold any out). */
+  validExamples: number;
   /** The final fit on every example (validation split included), or null when there was none. */
   refit: { examples: number; epochs: number } | null;
   trainSeconds: number;
@@ -177,6 +179,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     threshold,
     outOfScopeLabel: outOfScope,
     history: selection.history,
+    validExamples: split.valid.length,
     refit,
     trainSeconds: (performance.now() - started) / 1000,
   };
@@ -281,7 +284,8 @@ function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: F
   const budget = trainingBudget(options, stepsPerEpoch);
   // A refit retraces the selection run's learning-rate schedule (its epochs have a few more steps).
   const maxEpochs = plan.kind === 'retrain' ? plan.scheduleEpochs : plan.kind === 'continue' ? plan.epochs : budget.maxEpochs;
-  const valid = plan.kind === 'select' ? plan.valid : null;
+  // Too few examples to hold any out: no validation to stop on, so the whole budget is trained.
+  const valid = plan.kind === 'select' && plan.valid.length > 0 ? plan.valid : null;
   const epochs = plan.kind === 'select' ? maxEpochs : Math.min(plan.epochs, maxEpochs);
   const stage: Pick<TrainProgress, 'stage' | 'refitFollows'> = plan.kind === 'select' ? { stage: 'train', refitFollows: plan.refitFollows } : { stage: 'refit' };
   const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);

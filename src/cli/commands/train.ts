@@ -1,5 +1,6 @@
 /** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
 import type { Command } from 'commander';
+import { MIN_EXAMPLES } from '../../bot/lint';
 import { wholeNumber } from '../options';
 import { folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
@@ -54,7 +55,7 @@ export function registerTrain(program: Command): void {
           `bot                ${summary.name}`,
           `intents            ${summary.intents}`,
           `examples           ${summary.examples}`,
-          `valid accuracy     ${(summary.validAccuracy * 100).toFixed(2)}% (on a held-out 10% of the examples)`,
+          `valid accuracy     ${summary.validAccuracy === null ? `– (too few examples to hold any out: give each intent ${MIN_EXAMPLES} or more)` : `${(summary.validAccuracy * 100).toFixed(2)}% (on a held-out 10% of the examples)`}`,
           `final fit          ${summary.refitEpochs === null ? (options.refit ? 'none (too few examples to hold any out)' : 'skipped (--no-refit)') : `all ${summary.examples} examples, ${summary.refitEpochs} epochs`}`,
           `model bytes        ${summary.modelBytes}`,
           `seconds            ${summary.seconds.toFixed(1)}`,
