@@ -58,7 +58,7 @@ describe('parley train', () => {
   it('says so when an intent has too few examples to hold any out', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'parley-train-'));
     const file = join(dir, 'toy.yaml');
-    writeFileSync(file, definition.replace(/(examples:\n      - [^\n]*\n)(      - [^\n]*\n)+/g, '$1'));
+    writeFileSync(file, definition.replace(/(examples:\n {6}- [^\n]*\n)( {6}- [^\n]*\n)+/g, '$1'));
     const summary = await trainBot({ definitionFile: file, outDir: join(dir, 'bundle'), wordVectors: fakeWordVectors(TOY_WORDS), seed: 1 });
     expect(summary.examples).toBe(2);
     expect(summary.validAccuracy).toBeNull();
