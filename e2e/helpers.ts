@@ -23,12 +23,15 @@ export const transcript = (page: Page) => page.getByRole('log');
 
 export const lastBotMessage = (page: Page) => transcript(page).locator('.message--bot').last();
 
-/** Sends `text` and waits for the bot's next message. */
+/**
+ * Sends `text` and waits for the bot's next message. The first message also waits for the model to
+ * load, which took over 20 s once on a loaded two-core machine: the wait is generous.
+ */
 export async function ask(page: Page, text: string): Promise<void> {
   const before = await transcript(page).locator('.message--bot').count();
   await composer(page).fill(text);
   await composer(page).press('Enter');
-  await expect.poll(() => transcript(page).locator('.message--bot').count(), { timeout: 20_000 }).toBeGreaterThan(before);
+  await expect.poll(() => transcript(page).locator('.message--bot').count(), { timeout: 40_000 }).toBeGreaterThan(before);
 }
 
 /** The demo bot's opening-hours answer, in any of its variations. */
