@@ -13,6 +13,8 @@ export default defineConfig({
   reporter: [['list']],
   // A shared, noisy machine: assertions get room (the first typed message also waits for the model).
   expect: { timeout: 10_000 },
+  // The test's own limit must exceed the longest wait in it (ask() waits up to 40 s for an answer).
+  timeout: 90_000,
   use: {
     baseURL: `http://localhost:${port}/`,
     trace: 'retain-on-failure',
