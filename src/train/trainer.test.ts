@@ -62,20 +62,6 @@ describe('trainer', () => {
     expect(refit.temperature).toBe(heldOut.temperature);
   }, 120_000);
 
-  it('can instead continue the selected network on every example, releasing its tensors', async () => {
-    const quick = { ...options, maxEpochs: 3, patience: 3, refitStrategy: 'continue' as const, continueEpochs: 2 };
-    const words = options.train.flatMap((e) => tokenize(e.text).map((t) => t.norm));
-    const before = tf.memory().numTensors;
-    const continued = await trainModel(quick);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(continued.refit).toEqual({ examples: options.train.length, epochs: 2 });
-    expect(words.filter((w) => !continued.featurizer.vocabulary.includes(w))).toEqual([]);
-    const selectedOnly = await trainModel({ ...quick, refit: false });
-    expect(continued.weights['intent.weight']).not.toEqual(selectedOnly.weights['intent.weight']);
-    const parsed = await parseAllWithTfjs(continued, ['where is my order B77777', 'i would like a refund']);
-    expect(parsed.map((p) => p.intent)).toEqual(['order_status', 'refund']);
-  }, 120_000);
-
   it('trains its whole budget when there are too few examples to hold any out', async () => {
     const train = ['hours', 'refund'].map((intent) => options.train.find((e) => e.intent === intent)!);
     const model = await trainModel({ ...options, train, maxEpochs: 4, patience: 1 });

@@ -50,12 +50,6 @@ export interface TrainOptions {
    * the epochs early stopping chose (default trainDefaults.refit).
    */
   refit?: boolean;
-  /**
-   * How the final fit trains: `retrain` a fresh network for the epochs early stopping kept, or
-   * `continue` the selected network for `continueEpochs` more epochs on all examples.
-   */
-  refitStrategy?: 'retrain' | 'continue';
-  continueEpochs?: number;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -131,16 +125,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     : stratifiedSplit(options.train, trainDefaults.validFraction, random);
 
   const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
-  const strategy = options.refitStrategy ?? 'retrain';
-  const all = [...split.train, ...split.valid];
-  // A network that will go on training on every example needs their words in its vocabulary from the start.
-  const selection = fitNetwork(
-    options,
-    split.train,
-    { kind: 'select', valid: split.valid, refitFollows: refitting, ...(refitting && strategy === 'continue' && { vocabularyFrom: all }) },
-    seed,
-    random,
-  );
+  const selection = fitNetwork(options, split.train, { kind: 'select', valid: split.valid, refitFollows: refitting }, seed, random);
   // Calibration needs messages the network has not trained on, so it is done on the selection run.
   const validLogits = predictLogits(selection.params, selection.featurizer, split.valid.map((e) => e.text));
   const validLabels = split.valid.map((e) => selection.labels.indexOf(e.intent));
@@ -154,17 +139,11 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   let final = selection;
   let refit: TrainedModel['refit'] = null;
   if (refitting) {
-    if (strategy === 'continue') {
-      const epochs = options.continueEpochs ?? 2;
-      const learningRate = (options.learningRate ?? trainDefaults.learningRate) * Math.max(0.1, 1 - (selection.keptEpoch - 1) / selection.scheduleEpochs);
-      final = fitNetwork(options, all, { kind: 'continue', from: selection, epochs, learningRate }, seed, random);
-      refit = { examples: all.length, epochs };
-    } else {
-      const epochs = selection.keptEpoch;
-      selection.dispose();
-      final = fitNetwork(options, all, { kind: 'retrain', epochs, scheduleEpochs: selection.scheduleEpochs }, seed, random);
-      refit = { examples: all.length, epochs };
-    }
+    const epochs = selection.keptEpoch;
+    selection.dispose();
+    const all = [...split.train, ...split.valid];
+    final = fitNetwork(options, all, { kind: 'retrain', epochs, scheduleEpochs: selection.scheduleEpochs }, seed, random);
+    refit = { examples: all.length, epochs };
   }
 
   const trained: TrainedModel = {
@@ -251,23 +230,20 @@ function buildNetwork(options: TrainOptions, examples: readonly Example[], seed:
   return { params, crf, featurizer, labels, entityTypes, tags };
 }
 
-/** How long fitNetwork trains, and from what. */
+/** How long fitNetwork trains. */
 type FitPlan =
-  /** Until early stopping on `valid`; the vocabulary and labels come from `vocabularyFrom` (default: the examples). */
-  | { kind: 'select'; valid: readonly Example[]; refitFollows: boolean; vocabularyFrom?: readonly Example[] }
-  /** A fresh network for exactly `epochs`, on the selection run's learning-rate schedule. */
-  | { kind: 'retrain'; epochs: number; scheduleEpochs: number }
-  /** The selection run's network, trained further for `epochs` at a constant `learningRate`. */
-  | { kind: 'continue'; from: FittedNetwork; epochs: number; learningRate: number };
+  /** Until early stopping on `valid`. */
+  | { kind: 'select'; valid: readonly Example[]; refitFollows: boolean }
+  /** Exactly `epochs`, on the selection run's learning-rate schedule. */
+  | { kind: 'retrain'; epochs: number; scheduleEpochs: number };
 
 /**
- * Trains a network on `examples`: a new one until early stopping (keeping the weights it chose) or for
- * a fixed number of epochs (the learning-rate schedule is the same either way, so a refit retraces the
- * selection run), or an already trained one for a few more epochs.
+ * Builds a network for `examples` and trains it: until early stopping (keeping the weights it chose)
+ * or for a fixed number of epochs (the learning-rate schedule is the same either way, so a refit
+ * retraces the selection run).
  */
 function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: FitPlan, seed: number, random: () => number): FittedNetwork {
-  const network = plan.kind === 'continue' ? plan.from : buildNetwork(options, (plan.kind === 'select' && plan.vocabularyFrom) || examples, seed);
-  const { params, crf, featurizer, labels, entityTypes, tags } = network;
+  const { params, crf, featurizer, labels, entityTypes, tags } = buildNetwork(options, examples, seed);
   const modelConfig = params.config;
 
   const augmented = [
@@ -277,13 +253,13 @@ function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: F
   ];
   const train = encodeExamples(augmented, featurizer, labels, tags);
   const classWeights = tf.tensor1d(balancedClassWeights(train.intents, labels.length));
-  const learningRate = plan.kind === 'continue' ? plan.learningRate : options.learningRate ?? trainDefaults.learningRate;
+  const learningRate = options.learningRate ?? trainDefaults.learningRate;
   const optimizer = tf.train.adam(learningRate);
   const batchSize = options.batchSize ?? trainDefaults.batchSize;
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const budget = trainingBudget(options, stepsPerEpoch);
   // A refit retraces the selection run's learning-rate schedule (its epochs have a few more steps).
-  const maxEpochs = plan.kind === 'retrain' ? plan.scheduleEpochs : plan.kind === 'continue' ? plan.epochs : budget.maxEpochs;
+  const maxEpochs = plan.kind === 'retrain' ? plan.scheduleEpochs : budget.maxEpochs;
   // Too few examples to hold any out: no validation to stop on, so the whole budget is trained.
   const valid = plan.kind === 'select' && plan.valid.length > 0 ? plan.valid : null;
   const epochs = plan.kind === 'select' ? maxEpochs : Math.min(plan.epochs, maxEpochs);
@@ -312,9 +288,7 @@ function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: F
     const epochStart = performance.now();
     // Linear decay to a tenth of the rate: big steps first, fine ones for the entity boundaries later.
     // (TF.js reads this field at every step; it is only marked protected.)
-    // A continued network keeps the small rate the selection run ended with.
-    const decay = plan.kind === 'continue' ? 1 : Math.max(0.1, 1 - (epoch - 1) / maxEpochs);
-    (optimizer as unknown as { learningRate: number }).learningRate = learningRate * decay;
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate * Math.max(0.1, 1 - (epoch - 1) / maxEpochs);
     const batches = lengthBucketedBatches(train, modelConfig.maxTokens, batchSize, random);
     let lossSum = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
