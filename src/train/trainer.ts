@@ -167,13 +167,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
 }
 
 /** A trained network and what it was trained with; dispose() frees its tensors. */
-interface FittedNetwork {
-  params: Parameters;
-  crf: Crf | null;
-  featurizer: Featurizer;
-  labels: string[];
-  entityTypes: string[];
-  tags: string[];
+interface FittedNetwork extends UntrainedNetwork {
   history: EpochRecord[];
   /** The epoch whose weights were kept (the last one when the epochs were fixed). */
   keptEpoch: number;
