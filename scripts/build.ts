@@ -4,7 +4,7 @@
  *   parley-widget.js   the widget chunk the loader imports lazily (ESM, Preact included)
  *   parley-nlu-worker.js + ort/   the NLU Web Worker and onnxruntime's WASM files
  *   lib/               the npm package's ESM entry + type declarations (dependencies left external)
- *   cli/parley.js      the Node CLI
+ *   cli/parley.js      the Node CLI (+ final-fit-worker.js, the trainer's worker thread)
  * Then prints the sizes against their budgets (see scripts/size.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -108,10 +108,12 @@ async function main() {
       outDir: 'dist/cli',
       emptyOutDir: false,
       target: 'node20',
-      ssr: 'src/cli/main.ts',
+      ssr: true,
       rolldownOptions: {
+        // The trainer starts the final fit's worker thread from the file next to its own chunk (src/train/final-fit.ts).
+        input: { parley: 'src/cli/main.ts', 'final-fit-worker': 'src/train/final-fit-worker.ts' },
         external: isExternal,
-        output: { entryFileNames: 'parley.js' },
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },
   });

@@ -15,11 +15,13 @@ describe('training progress in a log (not a terminal)', () => {
     const { lines, print } = captured();
     print(step({ step: 1 }));
     print(step({ step: 10, validAccuracy: 0.875, secondsPerEpoch: 2 }));
-    print(step({ epoch: 2, step: 10, validAccuracy: 0.9, secondsPerEpoch: 2, refitFollows: true }));
-    expect(lines).toHaveLength(2);
+    print(step({ epoch: 2, step: 10, validAccuracy: 0.9, secondsPerEpoch: 2, finalFit: 'after' }));
+    print(step({ epoch: 3, step: 10, validAccuracy: 0.9, secondsPerEpoch: 2, finalFit: 'alongside' }));
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^epoch 1\/3 \[#{20}\] step 10\/10 {2}loss 1\.0000 {2}valid acc 87\.50% {2}at most ~.* left\n$/);
     // The estimate covers this stage only, and says so when the final fit comes after it.
     expect(lines[1]).toMatch(/^epoch 2\/3 .* left, then the final fit\n$/);
+    expect(lines[2]).toMatch(/^epoch 3\/3 .* left \(the final fit trains alongside\)\n$/);
   });
 
   it('names the final fit on all examples, whose epochs have no validation accuracy', () => {
@@ -27,5 +29,11 @@ describe('training progress in a log (not a terminal)', () => {
     print(step({ stage: 'refit', epoch: 2, maxEpochs: 2, step: 10, secondsPerEpoch: 1 }));
     expect(lines).toEqual([expect.stringMatching(/^final fit on all examples, epoch 2\/2 .* loss 1\.0000 {2}at most/)]);
     expect(lines[0]).not.toContain('valid acc');
+  });
+
+  it('estimates the time left of a stage first seen half-way (a final fit that trained alongside)', () => {
+    const { lines, print } = captured();
+    print(step({ stage: 'refit', epoch: 6, maxEpochs: 11, step: 10, secondsPerEpoch: 2 }));
+    expect(lines[0]).toContain('at most ~10 s left');
   });
 });

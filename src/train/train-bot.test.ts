@@ -39,7 +39,8 @@ describe('parley train', () => {
     const summary = await trainBot({ definitionFile: file, outDir: out, wordVectors: fakeWordVectors(TOY_WORDS), seed: 1 });
     expect(summary).toMatchObject({ name: 'Toy Shop', intents: 2, examples: 12, dir: out });
     expect(summary.modelBytes).toBeGreaterThan(1000);
-    expect(summary.refitEpochs).toBeGreaterThan(0);
+    expect(summary.refit?.epochs).toBeGreaterThan(0);
+    expect(summary.refit?.alongside).toBe(true);
     expect(summary.validAccuracy).toBeGreaterThan(0);
 
     const bot = JSON.parse(readFileSync(join(out, 'bot.json'), 'utf8')) as Record<string, unknown>;
@@ -62,7 +63,7 @@ describe('parley train', () => {
     const summary = await trainBot({ definitionFile: file, outDir: join(dir, 'bundle'), wordVectors: fakeWordVectors(TOY_WORDS), seed: 1 });
     expect(summary.examples).toBe(2);
     expect(summary.validAccuracy).toBeNull();
-    expect(summary.refitEpochs).toBeNull();
+    expect(summary.refit).toBeNull();
   }, 120_000);
 
   it('skips the final fit when asked (parley train --no-refit)', async () => {
@@ -70,7 +71,7 @@ describe('parley train', () => {
     const file = join(dir, 'toy.yaml');
     writeFileSync(file, definition);
     const summary = await trainBot({ definitionFile: file, outDir: join(dir, 'bundle'), wordVectors: fakeWordVectors(TOY_WORDS), seed: 1, refit: false });
-    expect(summary.refitEpochs).toBeNull();
+    expect(summary.refit).toBeNull();
     const out = join(dir, 'bundle');
     expect(parseNluBundle((JSON.parse(readFileSync(join(out, 'bot.json'), 'utf8')) as Record<string, unknown>).nlu, 'bot.json nlu').ok).toBe(true);
     // A draft is current for another draft build, not for a full one (npm start's --if-changed).

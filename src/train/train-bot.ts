@@ -11,7 +11,7 @@ import { writeBundle, type BotBundleFile } from './bundle-writer';
 import { compileNlu } from './compile';
 import { MODEL_SPEC_VERSION } from './export/onnx-graph';
 import { NLU_BUNDLE_FORMAT } from '../nlu/bundle';
-import { trainModel, type TrainProgress } from './trainer';
+import { trainModel, type TrainedModel, type TrainProgress } from './trainer';
 import type { WordVectors } from './word-vectors';
 
 export { DefinitionError } from './definition-files';
@@ -52,7 +52,8 @@ export interface TrainBotSummary {
   /** Best validation accuracy on the held-out examples; null when there were too few to hold any out. */
   validAccuracy: number | null;
   /** Epochs of the final fit on all examples (null when there was none). */
-  refitEpochs: number | null;
+  /** The final fit on all examples (see TrainedModel.refit), or null when there was none. */
+  refit: TrainedModel['refit'];
   modelBytes: number;
   seconds: number;
   dir: string;
@@ -99,7 +100,7 @@ export async function trainBot(options: {
     intents: trained.labels.length,
     examples: examples.length,
     validAccuracy: best,
-    refitEpochs: trained.refit?.epochs ?? null,
+    refit: trained.refit,
     modelBytes: model.byteLength,
     seconds: (performance.now() - started) / 1000,
     dir,

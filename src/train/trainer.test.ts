@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllWithTfjs } from './predict-tfjs';
 import { fakeWordVectors, TOY_WORDS, toySupportExamples } from './testing/toy-data';
 import { tokenize } from '../nlu/tokenize';
-import { trainModel, type TrainOptions } from './trainer';
+import { trainModel, type TrainOptions, type TrainProgress } from './trainer';
 
 const options: TrainOptions = {
   train: toySupportExamples(30),
@@ -60,6 +60,33 @@ describe('trainer', () => {
     expect(words.filter((w) => !heldOut.featurizer.vocabulary.includes(w)).length).toBeGreaterThan(0);
     // Calibration comes from the held-out run either way.
     expect(refit.temperature).toBe(heldOut.temperature);
+  }, 120_000);
+
+  it('trains the final fit alongside the selection run, in a worker thread, to the same weights as after it', async () => {
+    const quick = { ...options, maxEpochs: 4, patience: 4 };
+    const epochs: Array<[TrainProgress['stage'], number]> = [];
+    const alongside = await trainModel({ ...quick, onProgress: (p) => p.secondsPerEpoch !== undefined && epochs.push([p.stage, p.epoch]) });
+    const after = await trainModel({ ...quick, finalFitAlongside: false });
+    expect(alongside.refit).toEqual({ examples: options.train.length, epochs: after.refit!.epochs, alongside: true });
+    expect(after.refit!.alongside).toEqual({ reason: expect.stringContaining('turned off') });
+    for (const name of ['intent.weight', 'layer0.attn.q', 'embed.words']) expect(alongside.weights[name]).toEqual(after.weights[name]);
+    expect(alongside.transitions).toEqual(after.transitions);
+    // The selection run's epochs, then those of the final fit it still had to train, up to the kept one.
+    const firstRefit = epochs.findIndex(([stage]) => stage === 'refit');
+    const refitEpochs = firstRefit < 0 ? [] : epochs.slice(firstRefit).map(([stage, epoch]) => (stage === 'refit' ? epoch : NaN));
+    expect(epochs.slice(0, firstRefit < 0 ? undefined : firstRefit).every(([stage]) => stage === 'train')).toBe(true);
+    const { epochs: kept } = alongside.refit!;
+    expect(refitEpochs).toEqual(Array.from({ length: refitEpochs.length }, (_, i) => kept - refitEpochs.length + 1 + i));
+  }, 120_000);
+
+  it('runs the final fit in this thread when its worker cannot start, with the same weights', async () => {
+    const quick = { ...options, maxEpochs: 2, patience: 2 };
+    // A function cannot be copied to a worker thread.
+    const uncopyable = { ...quick, model: { ...quick.model, describe: () => 'not plain data' } } as TrainOptions;
+    const fallback = await trainModel(uncopyable);
+    expect(fallback.refit!.alongside).toEqual({ reason: expect.stringMatching(/could not start/) });
+    const alongside = await trainModel(quick);
+    expect(fallback.weights['intent.weight']).toEqual(alongside.weights['intent.weight']);
   }, 120_000);
 
   it('trains its whole budget when there are too few examples to hold any out', async () => {

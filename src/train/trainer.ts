@@ -18,7 +18,8 @@ import { stratifiedSplit, type Example } from './examples';
 import { batchTensors, clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
 import { seededRandom, shuffle } from './random';
 import { WeightAverage } from './weight-average';
-import { buildVocabulary } from './vocabulary';
+import { startFinalFitAlongside, type FinalFitAlongside, type FinalFitControl, type FitOptions, type NetworkData } from './final-fit';
+import { buildVocabulary, type Vocabulary } from './vocabulary';
 import type { WordVectors } from './word-vectors';
 
 export interface TrainOptions {
@@ -50,6 +51,11 @@ export interface TrainOptions {
    * the epochs early stopping chose (default trainDefaults.refit).
    */
   refit?: boolean;
+  /**
+   * Run that final fit in a worker thread at the same time as the selection run (about half the wall
+   * time on two cores; the same weights as running it afterwards in this thread). Default true.
+   */
+  finalFitAlongside?: boolean;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -67,8 +73,8 @@ export interface Regularization {
 export interface TrainProgress {
   /** `train`: the run on the training split that early stopping watches; `refit`: the final fit on all examples. */
   stage: 'train' | 'refit';
-  /** In the `train` stage: a final fit on all examples comes after it. */
-  refitFollows?: boolean;
+  /** In the `train` stage: the final fit on all examples that runs after it or alongside it. */
+  finalFit?: 'after' | 'alongside';
   epoch: number;
   maxEpochs: number;
   step: number;
@@ -104,7 +110,12 @@ export interface TrainedModel {
   /** Examples in the validation split (0 when there were too few to hold any out). */
   validExamples: number;
   /** The final fit on every example (validation split included), or null when there was none. */
-  refit: { examples: number; epochs: number } | null;
+  refit: {
+    examples: number;
+    epochs: number;
+    /** Trained in a second thread alongside the selection run; or, with why not, after it. */
+    alongside: true | { reason: string };
+  } | null;
   trainSeconds: number;
 }
 
@@ -125,45 +136,105 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     : stratifiedSplit(options.train, trainDefaults.validFraction, random);
 
   const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
-  const selection = fitNetwork(options, split.train, { kind: 'select', valid: split.valid, refitFollows: refitting }, seed, random);
-  // Calibration needs messages the network has not trained on, so it is done on the selection run.
-  const validLogits = predictLogits(selection.params, selection.featurizer, split.valid.map((e) => e.text));
-  const validLabels = split.valid.map((e) => selection.labels.indexOf(e.intent));
-  const temperature = fitTemperature(validLogits.intent, validLabels, selection.labels.length);
-  const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
-  const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
-  const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, selection.labels, outOfScope, temperature) : 0;
-
-  // The held-out examples are the author's too: when the split was carved out of them, the final
-  // network trains on all of them for as many epochs as early stopping kept (calibration stays).
-  let final = selection;
-  let refit: TrainedModel['refit'] = null;
-  if (refitting) {
-    const epochs = selection.keptEpoch;
-    selection.dispose();
-    const all = [...split.train, ...split.valid];
-    final = fitNetwork(options, all, { kind: 'retrain', epochs, scheduleEpochs: selection.scheduleEpochs }, seed, random);
-    refit = { examples: all.length, epochs };
-  }
-
-  const trained: TrainedModel = {
-    config: final.params.config,
-    featurizer: final.featurizer.config,
-    labels: final.labels,
-    entityTypes: final.entityTypes,
-    tags: final.tags,
-    weights: exportWeights(final.params),
-    transitions: final.crf && exportTransitions(final.crf),
-    temperature,
-    threshold,
-    outOfScopeLabel: outOfScope,
-    history: selection.history,
-    validExamples: split.valid.length,
-    refit,
-    trainSeconds: (performance.now() - started) / 1000,
+  const all = [...split.train, ...split.valid];
+  const vocabularyOf = (examples: readonly Example[]) =>
+    buildVocabulary(examples.map((e) => e.text), options.wordVectors, options.generalWords ?? trainDefaults.generalWords);
+  // The final fit runs alongside the selection run in a worker thread; when it cannot, after it here.
+  const finalFit: { worker: FinalFitAlongside | null; notAlongside: string | null } = {
+    worker: null,
+    notAlongside: options.finalFitAlongside === false ? 'turned off (finalFitAlongside: false)' : null,
   };
-  final.dispose();
-  return trained;
+  // What crosses to the worker thread: plain data only.
+  const { train: _train, valid: _valid, wordVectors: _wordVectors, onProgress, ...plainOptions } = options;
+  const startAlongside = (scheduleEpochs: number) => {
+    try {
+      finalFit.worker = startFinalFitAlongside({ options: plainOptions, examples: all, vocabulary: vocabularyOf(all), scheduleEpochs, seed }, onProgress);
+    } catch (error) {
+      finalFit.notAlongside = `the worker thread could not start: ${String(error)}`;
+    }
+  };
+  try {
+    const selection = fitNetwork(options, split.train, vocabularyOf(split.train), {
+      kind: 'select',
+      valid: split.valid,
+      ...(refitting && {
+        finalFit: finalFit.notAlongside ? 'after' : 'alongside',
+        onScheduled: (scheduleEpochs) => finalFit.notAlongside ?? startAlongside(scheduleEpochs),
+        onKept: (epoch) => finalFit.worker?.kept(epoch),
+      }),
+    }, seed, random);
+    // Calibration needs messages the network has not trained on, so it is done on the selection run.
+    const validLogits = predictLogits(selection.params, selection.featurizer, split.valid.map((e) => e.text));
+    const validLabels = split.valid.map((e) => selection.labels.indexOf(e.intent));
+    const temperature = fitTemperature(validLogits.intent, validLabels, selection.labels.length);
+    const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
+    const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
+    const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, selection.labels, outOfScope, temperature) : 0;
+
+    // The held-out examples are the author's too: when the split was carved out of them, the final
+    // network trains on all of them for as many epochs as early stopping kept (calibration stays).
+    let final: NetworkData;
+    let refit: TrainedModel['refit'] = null;
+    if (refitting) {
+      const epochs = selection.keptEpoch;
+      selection.dispose();
+      const fromWorker = await finalFit.worker?.finish(epochs).catch((error: unknown) => {
+        finalFit.notAlongside = `the worker thread failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+        return null;
+      });
+      // Nothing is lost when the worker fails: the same final fit runs here instead.
+      final = fromWorker ?? runFinalFit(options, all, vocabularyOf(all), { kind: 'retrain', epochs, scheduleEpochs: selection.scheduleEpochs }, seed);
+      refit = { examples: all.length, epochs, alongside: finalFit.notAlongside === null ? true : { reason: finalFit.notAlongside } };
+    } else {
+      final = networkData(selection);
+      selection.dispose();
+    }
+
+    return {
+      ...final,
+      temperature,
+      threshold,
+      outOfScopeLabel: outOfScope,
+      history: selection.history,
+      validExamples: split.valid.length,
+      refit,
+      trainSeconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    // A no-op once the final fit is in; otherwise (an error) its thread must not outlive the call.
+    finalFit.worker?.cancel();
+  }
+}
+
+/** The random stream of the final fit: its own, so it is the same in a worker as in this thread. */
+const finalFitSeed = (seed: number) => (Math.imul(seed, 0x9e3779b1) ^ 0x5eed) >>> 0;
+
+/** Trains the final network on all examples (see FitPlan) and returns it as plain data. */
+export function runFinalFit(
+  options: FitOptions,
+  examples: readonly Example[],
+  vocabulary: Vocabulary,
+  plan: Extract<FitPlan, { kind: 'retrain' | 'alongside' }>,
+  seed: number,
+): NetworkData {
+  const fitted = fitNetwork(options, examples, vocabulary, plan, seed, seededRandom(finalFitSeed(seed)));
+  try {
+    return networkData(fitted);
+  } finally {
+    fitted.dispose();
+  }
+}
+
+function networkData(network: FittedNetwork): NetworkData {
+  return {
+    config: network.params.config,
+    featurizer: network.featurizer.config,
+    labels: network.labels,
+    entityTypes: network.entityTypes,
+    tags: network.tags,
+    weights: exportWeights(network.params),
+    transitions: network.crf && exportTransitions(network.crf),
+  };
 }
 
 /** A trained network and what it was trained with; dispose() frees its tensors. */
@@ -187,16 +258,10 @@ interface UntrainedNetwork {
 }
 
 /** Builds the vocabulary, featurizer and freshly initialised network for `examples`. */
-function buildNetwork(options: TrainOptions, examples: readonly Example[], seed: number): UntrainedNetwork {
+function buildNetwork(options: FitOptions, examples: readonly Example[], vocabulary: Vocabulary, seed: number): UntrainedNetwork {
   const labels = [...new Set(examples.map((e) => e.intent))].sort();
   const entityTypes = [...new Set(examples.flatMap((e) => e.entities.map((s) => s.entity)))].sort();
   const tags = bioTags(entityTypes);
-
-  const vocabulary = buildVocabulary(
-    examples.map((e) => e.text),
-    options.wordVectors,
-    options.generalWords ?? trainDefaults.generalWords,
-  );
   const featurizerConfig: FeaturizerConfig = {
     ...trainDefaults.featurizer,
     sparseBuckets: sparseBucketsFor(labels.length),
@@ -226,18 +291,29 @@ function buildNetwork(options: TrainOptions, examples: readonly Example[], seed:
 
 /** How long fitNetwork trains. */
 type FitPlan =
-  /** Until early stopping on `valid`. */
-  | { kind: 'select'; valid: readonly Example[]; refitFollows: boolean }
+  /**
+   * Until early stopping on `valid`. With a final fit, `onScheduled` learns the schedule's length
+   * before the first step and `onKept` each epoch whose weights early stopping keeps.
+   */
+  | {
+      kind: 'select';
+      valid: readonly Example[];
+      finalFit?: 'after' | 'alongside';
+      onScheduled?: (scheduleEpochs: number) => void;
+      onKept?: (epoch: number) => void;
+    }
   /** Exactly `epochs`, on the selection run's learning-rate schedule. */
-  | { kind: 'retrain'; epochs: number; scheduleEpochs: number };
+  | { kind: 'retrain'; epochs: number; scheduleEpochs: number }
+  /** As `retrain`, while the selection run is still choosing the epochs (see final-fit.ts). */
+  | { kind: 'alongside'; scheduleEpochs: number; control: FinalFitControl };
 
 /**
  * Builds a network for `examples` and trains it: until early stopping (keeping the weights it chose)
  * or for a fixed number of epochs (the learning-rate schedule is the same either way, so a refit
  * retraces the selection run).
  */
-function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: FitPlan, seed: number, random: () => number): FittedNetwork {
-  const { params, crf, featurizer, labels, entityTypes, tags } = buildNetwork(options, examples, seed);
+function fitNetwork(options: FitOptions, examples: readonly Example[], vocabulary: Vocabulary, plan: FitPlan, seed: number, random: () => number): FittedNetwork {
+  const { params, crf, featurizer, labels, entityTypes, tags } = buildNetwork(options, examples, vocabulary, seed);
   const modelConfig = params.config;
 
   const augmented = [
@@ -253,11 +329,13 @@ function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: F
   const stepsPerEpoch = Math.ceil(train.count / batchSize);
   const budget = trainingBudget(options, stepsPerEpoch);
   // A refit retraces the selection run's learning-rate schedule (its epochs have a few more steps).
-  const maxEpochs = plan.kind === 'retrain' ? plan.scheduleEpochs : budget.maxEpochs;
+  const maxEpochs = plan.kind === 'select' ? budget.maxEpochs : plan.scheduleEpochs;
   // Too few examples to hold any out: no validation to stop on, so the whole budget is trained.
   const valid = plan.kind === 'select' && plan.valid.length > 0 ? plan.valid : null;
-  const epochs = plan.kind === 'select' ? maxEpochs : Math.min(plan.epochs, maxEpochs);
-  const stage: Pick<TrainProgress, 'stage' | 'refitFollows'> = plan.kind === 'select' ? { stage: 'train', refitFollows: plan.refitFollows } : { stage: 'refit' };
+  const epochs = plan.kind === 'retrain' ? Math.min(plan.epochs, maxEpochs) : maxEpochs;
+  const stage: Pick<TrainProgress, 'stage' | 'finalFit'> =
+    plan.kind === 'select' ? { stage: 'train', ...(plan.finalFit && { finalFit: plan.finalFit }) } : { stage: 'refit' };
+  if (plan.kind === 'select') plan.onScheduled?.(maxEpochs);
   const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);
   const trainable = [...variables.values()];
   const regularization: Regularization = {
@@ -277,6 +355,9 @@ function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: F
   // The weights early stopping keeps (see EarlyStopping for which).
   let kept: Map<string, tf.Tensor> | null = null;
   let keptEpoch = 0;
+  // Alongside: the averaged weights of each epoch the selection run may still choose.
+  const snapshots = new Map<number, Map<string, tf.Tensor>>();
+  const snapshot = () => new Map([...variables].map(([name, v]) => [name, tf.clone(v)] as const));
   const stopping = new EarlyStopping(budget.patience, options.stoppingTolerance ?? trainDefaults.stoppingTolerance);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const epochStart = performance.now();
@@ -299,6 +380,21 @@ function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: F
     if (!valid) {
       keptEpoch = epoch;
       options.onProgress?.({ ...stage, epoch, maxEpochs: epochs, step: stepsPerEpoch, stepsPerEpoch, loss, secondsPerEpoch: (performance.now() - epochStart) / 1000 });
+      if (plan.kind === 'alongside') {
+        const earliest = plan.control.keptAtLeast();
+        if (epoch >= earliest) {
+          const raw = average?.swapIn();
+          snapshots.set(epoch, snapshot());
+          if (raw) average!.swapOut(raw);
+        }
+        for (const [old, weights] of snapshots) {
+          if (old >= earliest) continue;
+          weights.forEach((t) => t.dispose());
+          snapshots.delete(old);
+        }
+        const target = plan.control.target();
+        if (target !== null && epoch >= target) break;
+      }
       continue;
     }
     // Validation (and the weights early stopping keeps) sees the averaged weights; training
@@ -312,14 +408,24 @@ function fitNetwork(options: TrainOptions, examples: readonly Example[], plan: F
 
     if (stopping.observe(evaluation.accuracy + (evaluation.entityF1 ?? 0))) {
       kept?.forEach((t) => t.dispose());
-      kept = new Map([...variables].map(([name, v]) => [name, tf.clone(v)]));
+      kept = snapshot();
       keptEpoch = epoch;
+      if (plan.kind === 'select') plan.onKept?.(epoch);
     }
     if (raw) average!.swapOut(raw);
     if (stopping.shouldStop) break;
   }
-  // Without validation the final network is the averaged weights of the last epoch.
-  if (!valid && average) average.swapIn().forEach((t) => t.dispose());
+  if (plan.kind === 'alongside') {
+    // The selection run ended (or ends while this waits): keep the snapshot of the epochs it chose.
+    keptEpoch = plan.control.target() ?? plan.control.waitForTarget();
+    kept = snapshots.get(keptEpoch) ?? null;
+    if (!kept) throw new Error(`the final fit kept no weights for epoch ${keptEpoch}`);
+    snapshots.delete(keptEpoch);
+    snapshots.forEach((weights) => weights.forEach((t) => t.dispose()));
+  } else if (!valid && average) {
+    // Without validation the final network is the averaged weights of the last epoch.
+    average.swapIn().forEach((t) => t.dispose());
+  }
   average?.dispose();
   if (kept) {
     for (const [name, value] of kept) variables.get(name)!.assign(value);

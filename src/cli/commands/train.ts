@@ -4,6 +4,7 @@ import { MIN_EXAMPLES } from '../../bot/lint';
 import { wholeNumber } from '../options';
 import { folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
+import type { TrainBotSummary } from '../../train/train-bot';
 import { loadTrainer } from '../trainer-modules';
 
 export function registerTrain(program: Command): void {
@@ -56,11 +57,17 @@ export function registerTrain(program: Command): void {
           `intents            ${summary.intents}`,
           `examples           ${summary.examples}`,
           `valid accuracy     ${summary.validAccuracy === null ? `– (too few examples to hold any out: give each intent ${MIN_EXAMPLES} or more)` : `${(summary.validAccuracy * 100).toFixed(2)}% (on a held-out 10% of the examples)`}`,
-          `final fit          ${summary.refitEpochs === null ? (options.refit ? 'none (too few examples to hold any out)' : 'skipped (--no-refit)') : `all ${summary.examples} examples, ${summary.refitEpochs} epochs`}`,
+          `final fit          ${describeFinalFit(summary.refit, summary.examples, options.refit)}`,
           `model bytes        ${summary.modelBytes}`,
           `seconds            ${summary.seconds.toFixed(1)}`,
           `bundle             ${summary.dir}/`,
         ].join('\n'),
       );
     });
+}
+
+function describeFinalFit(refit: TrainBotSummary['refit'], examples: number, requested: boolean): string {
+  if (refit === null) return requested ? 'none (too few examples to hold any out)' : 'skipped (--no-refit)';
+  const where = refit.alongside === true ? 'in a second thread, alongside the held-out run' : `after the held-out run (${refit.alongside.reason})`;
+  return `all ${examples} examples, ${refit.epochs} epochs, ${where}`;
 }
