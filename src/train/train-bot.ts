@@ -51,7 +51,6 @@ export interface TrainBotSummary {
   examples: number;
   /** Best validation accuracy on the held-out examples; null when there were too few to hold any out. */
   validAccuracy: number | null;
-  /** Epochs of the final fit on all examples (null when there was none). */
   /** The final fit on all examples (see TrainedModel.refit), or null when there was none. */
   refit: TrainedModel['refit'];
   modelBytes: number;
