@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ask, lastBotMessage, OPENING_HOURS, openChat, transcript, watchForErrors } from './helpers';
 
 test('embeds with one script tag on a plain page and answers the menu', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import fc from 'fast-check';
 import { createFeaturizer, type FeaturizerConfig } from '../src/nlu/featurize';
 

@@ -2,7 +2,7 @@
  * The fulfillment call in Chromium: the example backend's handoff ticket, a stopped backend, and a
  * visitor who goes offline in the middle of a request.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ask, composer, lastBotMessage, openChat, transcript, watchForErrors } from './helpers';
 
 test('a handoff reaches the backend with the transcript, and its ticket is shown', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { composer, lastBotMessage, OPENING_HOURS, openChat } from './helpers';
 
 test('renders and works on a page whose global CSS resets and hides everything', async ({ page }) => {

@@ -2,7 +2,7 @@
  * The demo bot's main journeys on the demo store page, end to end in Chromium: the real model in its
  * worker, the dialogue engine, and the demo's fulfillment endpoint (POST /api/fulfillment).
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { ask, lastBotMessage, openChat, watchForErrors } from './helpers';
 
 test.beforeEach(async ({ page }) => {

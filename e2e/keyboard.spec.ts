@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { composer, transcript } from './helpers';
 
 test('keyboard only: open, send, newline, close', async ({ page }) => {

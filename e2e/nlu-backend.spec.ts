@@ -2,7 +2,7 @@
  * The backend choice, in a Chromium that has a WebGPU adapter (SwiftShader, on the CPU): `auto` keeps
  * WASM for a model of Parley's size and fetches nothing of the WebGPU build; `webgpu` runs it there.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './fixtures';
 import { chromiumArgs, findChromium } from '../scripts/browser';
 import type { LoadInfo } from '../src/nlu/protocol';
 import { composer, openChat, transcript, watchForErrors } from './helpers';

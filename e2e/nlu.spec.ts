@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { composer, openChat, transcript, watchForErrors } from './helpers';
 
 test('understands free text on the device: a misspelt question gets the right answer', async ({ page }) => {

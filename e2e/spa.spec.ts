@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 test('two widgets mounted in one SPA work independently', async ({ page }) => {
   await page.goto('/spa/');

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { composer, openChat, transcript } from './helpers';
 
 test('visitor text with HTML or script is shown as text and runs nothing', async ({ page }) => {
