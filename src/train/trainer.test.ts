@@ -83,8 +83,14 @@ describe('trainer', () => {
     const quick = { ...options, maxEpochs: 2, patience: 2 };
     // A function cannot be copied to a worker thread.
     const uncopyable = { ...quick, model: { ...quick.model, describe: () => 'not plain data' } } as TrainOptions;
-    const fallback = await trainModel(uncopyable);
+    const said: TrainProgress[] = [];
+    const fallback = await trainModel({ ...uncopyable, onProgress: (progress) => said.push(progress) });
     expect(fallback.refit!.alongside).toEqual({ reason: expect.stringMatching(/could not start/) });
+    // The progress lines tell the truth from the first one: the final fit follows the selection run.
+    const selecting = said.filter((p) => p.stage === 'train');
+    expect(selecting.length).toBeGreaterThan(0);
+    expect(selecting.map((p) => p.finalFit)).toEqual(selecting.map(() => 'after'));
+    expect(said.some((p) => p.stage === 'refit')).toBe(true);
     const alongside = await trainModel(quick);
     expect(fallback.weights['intent.weight']).toEqual(alongside.weights['intent.weight']);
   }, 120_000);

@@ -158,8 +158,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
       kind: 'select',
       valid: split.valid,
       ...(refitting && {
-        finalFit: finalFit.notAlongside ? 'after' : 'alongside',
-        onScheduled: (scheduleEpochs) => finalFit.notAlongside ?? startAlongside(scheduleEpochs),
+        onScheduled: (scheduleEpochs) => {
+          if (finalFit.notAlongside === null) startAlongside(scheduleEpochs);
+          return finalFit.notAlongside === null ? 'alongside' : 'after';
+        },
         onKept: (epoch) => finalFit.worker?.kept(epoch),
       }),
     }, seed, random);
@@ -298,8 +300,8 @@ type FitPlan =
   | {
       kind: 'select';
       valid: readonly Example[];
-      finalFit?: 'after' | 'alongside';
-      onScheduled?: (scheduleEpochs: number) => void;
+      /** Returns where the final fit will run, which the progress reports say. */
+      onScheduled?: (scheduleEpochs: number) => 'after' | 'alongside';
       onKept?: (epoch: number) => void;
     }
   /** Exactly `epochs`, on the selection run's learning-rate schedule. */
@@ -333,9 +335,9 @@ function fitNetwork(options: FitOptions, examples: readonly Example[], vocabular
   // Too few examples to hold any out: no validation to stop on, so the whole budget is trained.
   const valid = plan.kind === 'select' && plan.valid.length > 0 ? plan.valid : null;
   const epochs = plan.kind === 'retrain' ? Math.min(plan.epochs, maxEpochs) : maxEpochs;
+  const finalFitRuns = plan.kind === 'select' ? plan.onScheduled?.(maxEpochs) : undefined;
   const stage: Pick<TrainProgress, 'stage' | 'finalFit'> =
-    plan.kind === 'select' ? { stage: 'train', ...(plan.finalFit && { finalFit: plan.finalFit }) } : { stage: 'refit' };
-  if (plan.kind === 'select') plan.onScheduled?.(maxEpochs);
+    plan.kind === 'select' ? { stage: 'train', ...(finalFitRuns && { finalFit: finalFitRuns }) } : { stage: 'refit' };
   const variables = new Map<string, tf.Variable>([...params.variables, ...(crf ? [['crf.transitions', crf.transitions], ['crf.start', crf.start], ['crf.end', crf.end]] as const : [])]);
   const trainable = [...variables.values()];
   const regularization: Regularization = {
