@@ -239,6 +239,7 @@ export function createConversationWithBot(options: ConversationOptions): Convers
   }
 
   type Reply = { text: string; quickReplies?: QuickReply[] };
+  let parseTimeoutsInARow = 0;
 
   /**
    * What the bot answers: the dialogue engine when the bundle has a dialogue and the model works, else
@@ -262,10 +263,17 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       if (understanding.peek() === 'failed') return [{ text: fromMenu.kind === 'answer' ? fromMenu.text : strings.nluUnavailable }];
       result = await model.parse(choice.text);
     } catch (error) {
+      // A loaded model that is only slow (a busy phone) keeps its chance; a second miss in a row, a
+      // crash, or a model that never loaded ends it.
+      if (isTimeout(error) && understanding.peek() === 'ready' && ++parseTimeoutsInARow < PARSE_TIMEOUTS_BEFORE_GIVING_UP) {
+        console.warn('[parley] The language model took too long to answer; the next message tries again.', error);
+        return [{ text: strings.nluSlow }];
+      }
       console.error('[parley] A message could not be understood:', error);
       understanding.value = 'failed';
       return [{ text: strings.nluUnavailable }];
     }
+    parseTimeoutsInARow = 0;
     events.emit('understood', { message, result });
     if (dialogue) {
       const understood = { intent: result.intent, entities: result.entities.map(({ entity, value, start, end }) => ({ entity, value, start, end })) };
@@ -440,4 +448,12 @@ function isDialogueIntent(dialogue: DialogueBot, intent: string): boolean {
 
 function visitorTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+/** Parse timeouts in a row after which typed messages get the menu for the rest of the conversation. */
+const PARSE_TIMEOUTS_BEFORE_GIVING_UP = 2;
+
+/** The NLU client rejects a late answer with `code: 'timeout'` (see Understanding.parse). */
+function isTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'timeout';
 }

@@ -7,6 +7,7 @@ import { aMenuBot, fetchReturning } from '../test/builders';
 import { createConversationWithBot } from './conversation';
 import type { Fulfill } from './dialogue-turn';
 import type { Understanding } from './types';
+import { en } from '../i18n/en';
 
 const dialogue = v.parse(DialogueBotSchema, {
   intentTitles: { order_status: 'Order status', hours: 'Opening hours' },
@@ -24,8 +25,8 @@ const dialogue = v.parse(DialogueBotSchema, {
   },
 });
 
-/** A model that knows three sentences. */
-function fakeUnderstanding(): Understanding {
+/** A model that knows three sentences, and fails on the texts of `failures` with their error. */
+function fakeUnderstanding(failures: Record<string, Error> = {}): Understanding {
   const known: Record<string, { intent: string; entities?: Array<{ entity: string; value: string }> }> = {
     'where is my order': { intent: 'order_status' },
     A12345: { intent: 'out_of_scope', entities: [{ entity: 'order_id', value: 'A12345' }] },
@@ -34,6 +35,7 @@ function fakeUnderstanding(): Understanding {
   return {
     load: async () => ({ backend: 'wasm', backendReason: 'test', modelBytes: 1, fromCache: false, loadMs: 1, warmupMs: 1 }) satisfies LoadInfo,
     parse: async (text) => {
+      if (failures[text]) throw failures[text];
       const hit = known[text] ?? { intent: 'out_of_scope' };
       const result: ParseResult = {
         text,
@@ -51,9 +53,9 @@ const settle = async () => {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 };
 
-function conversation(fulfill?: Fulfill) {
+function conversation(fulfill?: Fulfill, understanding = fakeUnderstanding()) {
   const bundle = { ...aMenuBot(), nlu: {}, dialogue };
-  return createConversationWithBot({ bot: '/models/test/', baseUrl: 'https://shop.example/', fetch: fetchReturning(bundle), understanding: fakeUnderstanding(), replyDelayMs: 0, ...(fulfill && { fulfill }) });
+  return createConversationWithBot({ bot: '/models/test/', baseUrl: 'https://shop.example/', fetch: fetchReturning(bundle), understanding, replyDelayMs: 0, ...(fulfill && { fulfill }) });
 }
 
 /** Starts the conversation and runs the order form with `orderId`. */
@@ -148,5 +150,56 @@ describe('conversation with the dialogue engine', () => {
     goOnline();
     await settle();
     expect(chat.messages.value.slice(-2).map((m) => m.text)).toEqual(['You’re back online, sending your request now.', 'Order A12345 is shipped.']);
+  });
+});
+
+describe('when the model does not answer', () => {
+  /** What the NLU client rejects with (src/nlu/client.ts). */
+  const failure = (code: 'timeout' | 'worker-crashed') => Object.assign(new Error(`the language worker failed: ${code}`), { code });
+  const lastText = (chat: ReturnType<typeof conversation>) => chat.messages.value.at(-1)?.text;
+
+  it('a slow answer is said as such, and the next message is understood again', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const chat = conversation(undefined, fakeUnderstanding({ 'a slow one': failure('timeout') }));
+    await chat.start();
+    chat.send('a slow one');
+    await settle();
+    expect(lastText(chat)).toBe(en.nluSlow);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('took too long'), expect.anything());
+    chat.send('where is my order');
+    await settle();
+    expect(lastText(chat)).toBe('What is your order number?');
+    // A miss, a success, a miss: never two in a row, so the model stays.
+    chat.send('a slow one');
+    await settle();
+    expect(lastText(chat)).toBe(en.nluSlow);
+    expect(chat.understanding.value).toBe('ready');
+    warn.mockRestore();
+  });
+
+  it('a second slow answer in a row, or a crash, turns to the menu for good and says so', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const slow = conversation(undefined, fakeUnderstanding({ 'a slow one': failure('timeout') }));
+    await slow.start();
+    slow.send('a slow one');
+    await settle();
+    slow.send('a slow one');
+    await settle();
+    expect(lastText(slow)).toBe(en.nluUnavailable);
+    expect(slow.understanding.value).toBe('failed');
+    slow.send('where is my order');
+    await settle();
+    expect(lastText(slow)).toBe(en.nluUnavailable);
+
+    const crashed = conversation(undefined, fakeUnderstanding({ 'a crash': failure('worker-crashed') }));
+    await crashed.start();
+    crashed.send('a crash');
+    await settle();
+    expect(lastText(crashed)).toBe(en.nluUnavailable);
+    expect(crashed.understanding.value).toBe('failed');
+    expect(error).toHaveBeenCalledWith(expect.stringContaining('could not be understood'), expect.objectContaining({ code: 'worker-crashed' }));
+    warn.mockRestore();
+    error.mockRestore();
   });
 });

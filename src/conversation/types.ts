@@ -12,6 +12,10 @@ import type { Channel, Locks } from './session-sync';
 export interface Understanding {
   /** Loads and warms the model; rejects when it cannot. */
   load(): Promise<LoadInfo>;
+  /**
+   * Rejects with an error whose `code` is 'timeout' when the model did not answer in time (it may
+   * only be slow, and is tried again), and with any other error when it is gone.
+   */
   parse(text: string): Promise<ParseResult>;
 }
 

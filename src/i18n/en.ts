@@ -16,6 +16,7 @@ export const en = {
   thanksForFeedback: 'Thanks for your feedback',
   notUnderstood: 'Sorry, I can only help with these topics for now:',
   nluUnavailable: 'Sorry, I can’t understand typed messages right now. Please choose a topic:',
+  nluSlow: 'Sorry, that took me too long to understand. Please try again, or choose a topic:',
   loadFailed: 'The assistant could not load. Please check your connection and try again.',
   retry: 'Try again',
   dismiss: 'Dismiss',

@@ -17,6 +17,7 @@ export const fr: Strings = {
   thanksForFeedback: 'Merci pour votre avis',
   notUnderstood: 'Désolé, pour l’instant je ne peux vous aider que sur ces sujets :',
   nluUnavailable: 'Désolé, je ne peux pas comprendre les messages écrits pour le moment. Choisissez un sujet :',
+  nluSlow: 'Désolé, j’ai mis trop de temps à comprendre. Réessayez, ou choisissez un sujet :',
   loadFailed: 'L’assistant n’a pas pu se charger. Vérifiez votre connexion et réessayez.',
   retry: 'Réessayer',
   dismiss: 'Fermer l’alerte',
