@@ -12,12 +12,11 @@ export const test = base.extend<{ failureReport: undefined }>({
     async ({ context }, use, testInfo) => {
       const started = Date.now();
       const printed: string[] = [];
+      const print = (line: string) => printed.push(`+${((Date.now() - started) / 1000).toFixed(1)}s ${line}`);
       context.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('[parley]')) {
-          printed.push(`+${((Date.now() - started) / 1000).toFixed(1)}s ${message.type()}: ${message.text()}`);
-        }
+        if (message.type() === 'error' || message.type() === 'warning' || message.text().startsWith('[parley]')) print(`${message.type()}: ${message.text()}`);
       });
-      context.on('weberror', (error) => printed.push(`+${((Date.now() - started) / 1000).toFixed(1)}s pageerror: ${error.error().message}`));
+      context.on('weberror', (error) => print(`pageerror: ${error.error().message}`));
       await use(undefined);
       if (testInfo.status === testInfo.expectedStatus) return;
       const lines = [`--- what "${testInfo.title}" saw`, ...printed];
