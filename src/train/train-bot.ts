@@ -65,6 +65,8 @@ export async function trainBot(options: {
   seed?: number;
   /** Train the final network again on all examples after validation (default trainDefaults.refit). */
   refit?: boolean;
+  /** Run that final fit alongside the held-out run, in a second thread (default true; false: after it, less memory). */
+  finalFitAlongside?: boolean;
   onProgress?: (progress: TrainProgress) => void;
 }): Promise<TrainBotSummary> {
   const started = performance.now();
@@ -75,6 +77,7 @@ export async function trainBot(options: {
     wordVectors: options.wordVectors,
     ...(options.seed !== undefined && { seed: options.seed }),
     ...(options.refit !== undefined && { refit: options.refit }),
+    ...(options.finalFitAlongside !== undefined && { finalFitAlongside: options.finalFitAlongside }),
     outOfScopeLabel: 'out_of_scope',
     ...(options.onProgress && { onProgress: options.onProgress }),
   });

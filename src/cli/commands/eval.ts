@@ -1,7 +1,7 @@
 /** `parley eval`: train on a JSON Lines data set, test on another, print and write the figures. */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { wholeNumber } from '../options';
+import { ONE_THREAD_HELP, wholeNumber } from '../options';
 import { fileProblem } from '../output-paths';
 import type { EvalRunReport } from '../../train/eval-run';
 import { createProgressPrinter } from '../progress';
@@ -19,7 +19,8 @@ export function registerEval(program: Command): void {
     .option('--epochs <n>', 'most epochs to train', wholeNumber(1))
     .option('--seed <n>', 'random seed', wholeNumber(0))
     .option('--no-refit', 'without --valid: keep the network trained without the validation split (by default a final fit trains on all of --train)')
-    .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number; refit: boolean }) => {
+    .option('--one-thread', ONE_THREAD_HELP)
+    .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number; refit: boolean; oneThread?: boolean }) => {
       const { runEvaluation, readJsonLines, renderHtmlReport, loadWordVectors, DataFileError } = await loadTrainer();
       let train, test, valid;
       try {
@@ -47,6 +48,7 @@ export function registerEval(program: Command): void {
         ...(options.epochs !== undefined && { maxEpochs: options.epochs }),
         ...(options.seed !== undefined && { seed: options.seed }),
         refit: options.refit,
+        ...(options.oneThread && { finalFitAlongside: false }),
         onProgress: createProgressPrinter(),
       });
       printReport(report);

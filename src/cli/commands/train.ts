@@ -1,7 +1,7 @@
 /** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
 import type { Command } from 'commander';
 import { MIN_EXAMPLES } from '../../bot/lint';
-import { wholeNumber } from '../options';
+import { ONE_THREAD_HELP, wholeNumber } from '../options';
 import { folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
 import type { TrainBotSummary } from '../../train/train-bot';
@@ -16,7 +16,8 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'random seed', wholeNumber(0))
     .option('--if-changed', 'do nothing when the bundle is already built from this definition')
     .option('--no-refit', 'skip the final fit on all examples: half the training time, for quick drafts (the held-out 10% is then never trained on)')
-    .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean; refit: boolean }) => {
+    .option('--one-thread', ONE_THREAD_HELP)
+    .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean; refit: boolean; oneThread?: boolean }) => {
       const trainer = await loadTrainer();
       let definitionFile: string;
       let sha256: string;
@@ -49,6 +50,7 @@ export function registerTrain(program: Command): void {
         wordVectors: trainer.loadWordVectors(),
         ...(options.seed !== undefined && { seed: options.seed }),
         refit: options.refit,
+        ...(options.oneThread && { finalFitAlongside: false }),
         onProgress: createProgressPrinter(),
       });
       console.log(
@@ -57,7 +59,7 @@ export function registerTrain(program: Command): void {
           `intents            ${summary.intents}`,
           `examples           ${summary.examples}`,
           `valid accuracy     ${summary.validAccuracy === null ? `– (too few examples to hold any out: give each intent ${MIN_EXAMPLES} or more)` : `${(summary.validAccuracy * 100).toFixed(2)}% (on a held-out 10% of the examples)`}`,
-          `final fit          ${describeFinalFit(summary.refit, summary.examples, options.refit)}`,
+          `final fit          ${describeFinalFit(summary.refit, summary.examples, options)}`,
           `model bytes        ${summary.modelBytes}`,
           `seconds            ${summary.seconds.toFixed(1)}`,
           `bundle             ${summary.dir}/`,
@@ -66,8 +68,11 @@ export function registerTrain(program: Command): void {
     });
 }
 
-function describeFinalFit(refit: TrainBotSummary['refit'], examples: number, requested: boolean): string {
-  if (refit === null) return requested ? 'none (too few examples to hold any out)' : 'skipped (--no-refit)';
-  const where = refit.alongside === true ? 'in a second thread, alongside the held-out run' : `after the held-out run (${refit.alongside.reason})`;
+function describeFinalFit(refit: TrainBotSummary['refit'], examples: number, options: { refit: boolean; oneThread?: boolean }): string {
+  if (refit === null) return options.refit ? 'none (too few examples to hold any out)' : 'skipped (--no-refit)';
+  const where =
+    refit.alongside === true
+      ? 'in a second thread, alongside the held-out run'
+      : `after the held-out run (${options.oneThread ? '--one-thread' : refit.alongside.reason})`;
   return `all ${examples} examples, ${refit.epochs} epochs, ${where}`;
 }
