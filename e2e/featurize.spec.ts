@@ -31,7 +31,7 @@ test('the browser computes exactly the features the trainer computed (same code,
   const featurizer = createFeaturizer(config);
   const inNode = texts.map((text) => {
     const f = featurizer.featurize(text);
-    return { tokens: [...f.tokens], mask: [...f.mask], ngrams: [...f.ngrams], sparse: [...f.sparse], spans: f.spans };
+    return { tokens: [...f.tokens], mask: [...f.mask], ngrams: [...f.ngrams], sparse: [...f.sparse], tokenFeatures: [...f.tokenFeatures], spans: f.spans };
   });
   const mismatches = texts.filter((_, i) => JSON.stringify(inBrowser[i]) !== JSON.stringify(inNode[i]));
   console.log(`featurizer parity: ${texts.length} texts compared, ${mismatches.length} differ`);

@@ -11,6 +11,6 @@ window.featurizeAll = (config, texts) => {
   const featurizer = createFeaturizer(config);
   return texts.map((text) => {
     const f = featurizer.featurize(text);
-    return { tokens: [...f.tokens], mask: [...f.mask], ngrams: [...f.ngrams], sparse: [...f.sparse], spans: f.spans };
+    return { tokens: [...f.tokens], mask: [...f.mask], ngrams: [...f.ngrams], sparse: [...f.sparse], tokenFeatures: [...f.tokenFeatures], spans: f.spans };
   });
 };

@@ -4,9 +4,13 @@
  */
 import * as v from 'valibot';
 import type { FeaturizerConfig } from './featurize';
+import { keptRowCount } from './kept-rows';
 import type { ModelConfig } from './model-spec';
 
-export const NLU_BUNDLE_FORMAT = 2;
+/** Written by this version; 3 added the compacted tables (featurizer.keptRows). */
+export const NLU_BUNDLE_FORMAT = 3;
+/** Still read: bundles of format 2 have whole tables, which the featurizer handles as before. */
+const READABLE_FORMATS = [2, NLU_BUNDLE_FORMAT] as const;
 
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 
@@ -39,10 +43,11 @@ const FeaturizerSchema = v.object({
   tokenFeaturesPerToken: positiveInt,
   tokenFeatureBuckets: positiveInt,
   vocabulary: v.array(v.string()),
+  keptRows: v.optional(v.object({ ngrams: v.optional(v.string()), sparse: v.optional(v.string()), tokenFeatures: v.optional(v.string()) })),
 });
 
 export const NluBundleSchema = v.object({
-  format: v.literal(NLU_BUNDLE_FORMAT),
+  format: v.picklist(READABLE_FORMATS),
   model: v.object({
     /** Path of the ONNX file, relative to bot.json. */
     file: v.string(),
@@ -79,5 +84,22 @@ export function parseNluBundle(data: unknown, source: string): { ok: true; value
     problems.push(`${source}: transitions: sizes do not match ${bundle.tags.length} tags`);
   }
   if (bundle.featurizer.vocabulary.length !== bundle.config.vocabSize) problems.push(`${source}: featurizer.vocabulary: ${bundle.featurizer.vocabulary.length} words for a vocabulary of ${bundle.config.vocabSize}`);
+  const kept = bundle.featurizer.keptRows ?? {};
+  for (const [key, field] of [['ngrams', 'ngramBuckets'], ['sparse', 'sparseBuckets'], ['tokenFeatures', 'tokenFeatureBuckets']] as const) {
+    const bitset = kept[key];
+    const rows = bundle.config[field];
+    const buckets = bundle.featurizer[field];
+    if (bitset === undefined) {
+      if (rows !== buckets) problems.push(`${source}: config.${field}: ${rows} rows for ${buckets} featurizer buckets and no featurizer.keptRows.${key}`);
+      continue;
+    }
+    let keptRows: number | string;
+    try {
+      keptRows = keptRowCount(bitset, buckets);
+    } catch (error) {
+      keptRows = (error as Error).message;
+    }
+    if (keptRows !== rows) problems.push(`${source}: featurizer.keptRows.${key}: ${typeof keptRows === 'number' ? `${keptRows} rows` : keptRows}, but config.${field} is ${rows}`);
+  }
   return problems.length ? { ok: false, problems } : { ok: true, value: bundle };
 }

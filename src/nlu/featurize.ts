@@ -5,6 +5,7 @@
  */
 import { PAD_ID, UNKNOWN_ID } from './model-spec';
 import { bucketOf } from './hash';
+import { rowsOfBuckets, type KeptRows } from './kept-rows';
 import { tokenShape, tokenize, type Token } from './tokenize';
 
 export interface FeaturizerConfig {
@@ -23,6 +24,8 @@ export interface FeaturizerConfig {
   tokenFeatureBuckets: number;
   /** Index = token id; entries 0 and 1 are the padding and unknown placeholders. */
   vocabulary: readonly string[];
+  /** The hashed tables the bundle compacted to the rows training moved (see kept-rows.ts). */
+  keptRows?: KeptRows;
 }
 
 export interface Features {
@@ -53,6 +56,15 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
     if (id > UNKNOWN_ID) ids.set(word, id);
   });
   const tokenId = (norm: string) => ids.get(norm) ?? UNKNOWN_ID;
+  // Buckets are chosen exactly as for the whole tables, then mapped to their rows: the same features.
+  const rowMap = (bitset: string | undefined, buckets: number) => {
+    if (bitset === undefined) return (features: number[]) => features;
+    const rows = rowsOfBuckets(bitset, buckets);
+    return (features: number[]) => features.map((bucket) => rows[bucket]!);
+  };
+  const ngramRows = rowMap(config.keptRows?.ngrams, config.ngramBuckets);
+  const sparseRows = rowMap(config.keptRows?.sparse, config.sparseBuckets);
+  const tokenFeatureRows = rowMap(config.keptRows?.tokenFeatures, config.tokenFeatureBuckets);
 
   function tokenNgrams(norm: string, raw: string): number[] {
     const wrapped = `<${norm}>`;
@@ -116,13 +128,13 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
       const F = config.tokenFeaturesPerToken;
       const tokenFeatures = new Int32Array(maxTokens * F);
       spans.forEach((span, t) => {
-        tokenFeatures.set(contextFeatures(words, shapes, t), t * F);
+        tokenFeatures.set(tokenFeatureRows(contextFeatures(words, shapes, t)), t * F);
         tokens[t] = tokenId(span.norm);
         mask[t] = 1;
-        ngrams.set(tokenNgrams(span.norm, text.slice(span.start, span.end)), t * ngramsPerToken);
+        ngrams.set(ngramRows(tokenNgrams(span.norm, text.slice(span.start, span.end))), t * ngramsPerToken);
       });
       const sparse = new Int32Array(sparseFeatures);
-      sparse.set(sentenceFeatures(words));
+      sparse.set(sparseRows(sentenceFeatures(words)));
       return { tokens, mask, ngrams, sparse, tokenFeatures, spans };
     },
   };

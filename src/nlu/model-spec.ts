@@ -31,7 +31,10 @@
  * movie intent.
  *
  * Row 0 of `embed.vocab`, `embed.pretrained`, `embed.ngram`, `intent.sparse` and `entity.sparse` is all
- * zeros (padding).
+ * zeros (padding). The last three are hashed tables: a bundle keeps only the rows training moved, and
+ * its featurizer maps each hash bucket to its row (src/nlu/kept-rows.ts), so `ngramBuckets`,
+ * `sparseBuckets` and `tokenFeatureBuckets` here count the tables' rows, which can be fewer than the
+ * featurizer's buckets.
  */
 export const LAYER_NORM_EPSILON = 1e-5;
 export const MASK_PENALTY = -1e4;

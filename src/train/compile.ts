@@ -1,18 +1,20 @@
 /** A trained model -> the runtime's NLU bundle (bot.json `nlu`) and the int8 ONNX model bytes. */
 import { createHash } from 'node:crypto';
 import { NLU_BUNDLE_FORMAT, type NluBundle } from '../nlu/bundle';
+import { compactHashedTables } from './export/compact-tables';
 import { exportOnnx } from './export/onnx-graph';
 import type { TrainedModel } from './trainer';
 
 export const MODEL_FILE = 'model.onnx';
 
 export function compileNlu(trained: TrainedModel, { quantize = true }: { quantize?: boolean } = {}): { bundle: NluBundle; model: Uint8Array } {
-  const model = exportOnnx(trained.config, trained.weights, { quantize });
+  const { config, featurizer, weights } = compactHashedTables(trained);
+  const model = exportOnnx(config, weights, { quantize });
   const bundle: NluBundle = {
     format: NLU_BUNDLE_FORMAT,
     model: { file: MODEL_FILE, bytes: model.byteLength, sha256: createHash('sha256').update(model).digest('hex'), quantized: quantize },
-    config: trained.config,
-    featurizer: trained.featurizer,
+    config,
+    featurizer,
     labels: trained.labels,
     tags: trained.tags,
     transitions: trained.transitions,

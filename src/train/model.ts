@@ -51,8 +51,6 @@ export interface Parameters {
 }
 
 /** Standard deviation of the initial n-gram embeddings (see initParameters). */
-const NGRAM_INIT_STD = 0.02;
-
 /** Tables whose row 0 is padding and must stay zero. */
 const PADDED_TABLES = ['embed.vocab', 'embed.ngram', 'intent.sparse', 'entity.sparse'] as const;
 
@@ -68,11 +66,12 @@ export function initParameters(config: ModelConfig, pretrainedVectors: Float32Ar
       let value: tf.Tensor;
       if (name.endsWith('.gamma')) value = tf.ones(shape);
       else if (name.endsWith('bias') || name.endsWith('.beta')) value = tf.zeros(shape);
-      else if (name === 'embed.vocab' || name.endsWith('.sparse') || name === 'intent.entity') value = tf.zeros(shape); // only seen rows move; the entity link starts silent
+      // Tables start at zero and only the rows examples reach move: a token's n-grams cannot drown its
+      // pretrained vector at the start, and rows no example reached stay zero, so the exporter drops
+      // them (a small bot ships a third of its n-gram rows). The entity link starts silent.
+      else if (name === 'embed.vocab' || name === 'embed.ngram' || name.endsWith('.sparse') || name === 'intent.entity') value = tf.zeros(shape);
       else {
-        // A token sums up to ngramsPerToken n-gram rows: small rows keep that sum from drowning the
-        // pretrained vector at the start, which matters most for bots with few examples.
-        const std = name === 'embed.ngram' ? NGRAM_INIT_STD : name.startsWith('embed.') ? 1 / Math.sqrt(config.width) : 1 / Math.sqrt(shape[0]!);
+        const std = name.startsWith('embed.') ? 1 / Math.sqrt(config.width) : 1 / Math.sqrt(shape[0]!);
         value = tf.truncatedNormal(shape, 0, std, 'float32', seed + seedOffset);
       }
       if ((PADDED_TABLES as readonly string[]).includes(name)) value = zeroFirstRow(value);
