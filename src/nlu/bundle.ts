@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import type { FeaturizerConfig } from './featurize';
-import { keptRowCount } from './kept-rows';
+import { HASHED_TABLES, keptRowCount } from './kept-rows';
 import type { ModelConfig } from './model-spec';
 
 /** Written by this version; 3 added the compacted tables (featurizer.keptRows). */
@@ -85,7 +85,7 @@ export function parseNluBundle(data: unknown, source: string): { ok: true; value
   }
   if (bundle.featurizer.vocabulary.length !== bundle.config.vocabSize) problems.push(`${source}: featurizer.vocabulary: ${bundle.featurizer.vocabulary.length} words for a vocabulary of ${bundle.config.vocabSize}`);
   const kept = bundle.featurizer.keptRows ?? {};
-  for (const [key, field] of [['ngrams', 'ngramBuckets'], ['sparse', 'sparseBuckets'], ['tokenFeatures', 'tokenFeatureBuckets']] as const) {
+  for (const { kept: key, rows: field } of HASHED_TABLES) {
     const bitset = kept[key];
     const rows = bundle.config[field];
     const buckets = bundle.featurizer[field];

@@ -16,6 +16,16 @@ export interface KeptRows {
   tokenFeatures?: string;
 }
 
+/**
+ * Each hashed table: its bitset in KeptRows, the config field that counts its rows (the featurizer's
+ * field of the same name counts its buckets), and its weight.
+ */
+export const HASHED_TABLES = [
+  { kept: 'ngrams', rows: 'ngramBuckets', weight: 'embed.ngram' },
+  { kept: 'sparse', rows: 'sparseBuckets', weight: 'intent.sparse' },
+  { kept: 'tokenFeatures', rows: 'tokenFeatureBuckets', weight: 'entity.sparse' },
+] as const;
+
 /** Bucket -> row of the compacted table: kept buckets in order from row 1, dropped ones to 0. */
 export function rowsOfBuckets(bitset: string, buckets: number): Int32Array {
   const bits = bytesOfBase64(bitset);

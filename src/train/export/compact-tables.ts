@@ -4,21 +4,8 @@
  * fraction of them. The model computes the same logits: a dropped bucket maps to the zero padding row.
  */
 import type { FeaturizerConfig } from '../../nlu/featurize';
-import { bitsetOf, type KeptRows } from '../../nlu/kept-rows';
+import { bitsetOf, HASHED_TABLES, type KeptRows } from '../../nlu/kept-rows';
 import type { ModelConfig, Weights } from '../../nlu/model-spec';
-
-interface HashedTable {
-  weight: string;
-  /** The config field that is both the featurizer's hash space and the table's row count. */
-  rows: 'ngramBuckets' | 'sparseBuckets' | 'tokenFeatureBuckets';
-  kept: keyof KeptRows;
-}
-
-const HASHED_TABLES: readonly HashedTable[] = [
-  { weight: 'embed.ngram', rows: 'ngramBuckets', kept: 'ngrams' },
-  { weight: 'intent.sparse', rows: 'sparseBuckets', kept: 'sparse' },
-  { weight: 'entity.sparse', rows: 'tokenFeatureBuckets', kept: 'tokenFeatures' },
-];
 
 export interface CompactModel {
   config: ModelConfig;
