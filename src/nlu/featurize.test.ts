@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFeaturizer, PAD_TOKEN, UNKNOWN_TOKEN, type FeaturizerConfig } from './featurize';
+import { bitsetOf, rowsOfBuckets } from './kept-rows';
 import { tokenShape, tokenize } from './tokenize';
 
 const config: FeaturizerConfig = {
@@ -84,5 +85,24 @@ describe('featurize', () => {
 
   it('rejects a vocabulary without its placeholders', () => {
     expect(() => createFeaturizer({ ...config, vocabulary: ['a', 'b'] })).toThrow(/must start with "<pad>"/);
+  });
+});
+
+describe('a featurizer with compacted tables', () => {
+  it('gives each feature the row of its bucket, after choosing the same buckets as the whole tables', () => {
+    const keep = (bucket: number) => bucket % 3 !== 0;
+    const keptRows = { ngrams: bitsetOf(keep, config.ngramBuckets), sparse: bitsetOf(keep, config.sparseBuckets), tokenFeatures: bitsetOf(keep, config.tokenFeatureBuckets) };
+    const whole = createFeaturizer(config);
+    const compact = createFeaturizer({ ...config, keptRows });
+    const maps = { ngrams: rowsOfBuckets(keptRows.ngrams, config.ngramBuckets), sparse: rowsOfBuckets(keptRows.sparse, config.sparseBuckets), tokenFeatures: rowsOfBuckets(keptRows.tokenFeatures, config.tokenFeatureBuckets) };
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('where is my order A12345', 'x '.repeat(50))), (text) => {
+        const [a, b] = [whole.featurize(text), compact.featurize(text)];
+        expect(Array.from(b.tokens)).toEqual(Array.from(a.tokens));
+        expect(Array.from(b.ngrams)).toEqual(Array.from(a.ngrams, (bucket) => maps.ngrams[bucket]));
+        expect(Array.from(b.sparse)).toEqual(Array.from(a.sparse, (bucket) => maps.sparse[bucket]));
+        expect(Array.from(b.tokenFeatures)).toEqual(Array.from(a.tokenFeatures, (bucket) => maps.tokenFeatures[bucket]));
+      }),
+    );
   });
 });

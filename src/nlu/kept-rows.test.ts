@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compactHashedTables } from '../train/export/compact-tables';
 import { randomWeights, SMALL_CONFIG } from '../train/export/fixtures';
 import { parseNluBundle, NLU_BUNDLE_FORMAT } from './bundle';
-import { createFeaturizer, PAD_TOKEN, UNKNOWN_TOKEN, type FeaturizerConfig } from './featurize';
+import { PAD_TOKEN, UNKNOWN_TOKEN, type FeaturizerConfig } from './featurize';
 import { bitsetOf, keptRowCount, rowsOfBuckets } from './kept-rows';
 
 describe('kept-rows bitsets', () => {
@@ -23,38 +23,6 @@ describe('kept-rows bitsets', () => {
 
   it('refuse a bitset made for another number of buckets', () => {
     expect(() => rowsOfBuckets(bitsetOf(() => true, 64), 100)).toThrow('a kept-rows bitset of 8 bytes for 100 buckets');
-  });
-});
-
-describe('a featurizer with compacted tables', () => {
-  const config: FeaturizerConfig = {
-    maxTokens: 8,
-    ngramSizes: [3, 4],
-    ngramsPerToken: 6,
-    ngramBuckets: 211,
-    sparseFeatures: 10,
-    sparseBuckets: 97,
-    sparseCharSizes: [3],
-    tokenFeaturesPerToken: 5,
-    tokenFeatureBuckets: 53,
-    vocabulary: [PAD_TOKEN, UNKNOWN_TOKEN, 'where', 'is', 'my', 'order'],
-  };
-
-  it('gives each feature the row of its bucket, after choosing the same buckets as the whole tables', () => {
-    const keep = (bucket: number) => bucket % 3 !== 0;
-    const keptRows = { ngrams: bitsetOf(keep, 211), sparse: bitsetOf(keep, 97), tokenFeatures: bitsetOf(keep, 53) };
-    const whole = createFeaturizer(config);
-    const compact = createFeaturizer({ ...config, keptRows });
-    const maps = { ngrams: rowsOfBuckets(keptRows.ngrams, 211), sparse: rowsOfBuckets(keptRows.sparse, 97), tokenFeatures: rowsOfBuckets(keptRows.tokenFeatures, 53) };
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom('where is my order A12345', 'x '.repeat(50))), (text) => {
-        const [a, b] = [whole.featurize(text), compact.featurize(text)];
-        expect(Array.from(b.tokens)).toEqual(Array.from(a.tokens));
-        expect(Array.from(b.ngrams)).toEqual(Array.from(a.ngrams, (bucket) => maps.ngrams[bucket]));
-        expect(Array.from(b.sparse)).toEqual(Array.from(a.sparse, (bucket) => maps.sparse[bucket]));
-        expect(Array.from(b.tokenFeatures)).toEqual(Array.from(a.tokenFeatures, (bucket) => maps.tokenFeatures[bucket]));
-      }),
-    );
   });
 });
 

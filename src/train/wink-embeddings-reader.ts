@@ -36,9 +36,9 @@ const ZERO = 0x30;
 const NINE = 0x39;
 const END = -1;
 
-// m / 10^k and m * 10^k are correctly rounded when both are exact doubles: the same value as parseFloat.
+// m / 10^k and m * 10^k are correctly rounded when both are exact doubles (m of at most 15 digits,
+// k <= 22): the same value as parseFloat.
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const MAX_EXACT_MANTISSA = 2 ** 53;
 
 /** Bytes of a file, read a chunk at a time. */
 class ChunkedBytes {
@@ -194,7 +194,7 @@ class Reader {
     }
     const scale = exponent - fractionDigits;
     let value: number;
-    if (digits <= 15 && mantissa < MAX_EXACT_MANTISSA && Math.abs(scale) < EXACT_POWERS_OF_TEN.length) {
+    if (digits <= 15 && Math.abs(scale) < EXACT_POWERS_OF_TEN.length) {
       value = scale < 0 ? mantissa / EXACT_POWERS_OF_TEN[-scale]! : mantissa * EXACT_POWERS_OF_TEN[scale]!;
       if (negative) value = -value;
     } else {

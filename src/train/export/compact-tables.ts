@@ -23,15 +23,17 @@ export function compactHashedTables(model: CompactModel): CompactModel {
     const values = model.weights[table.weight];
     if (!values || config[table.rows] !== buckets) throw new Error(`${table.weight} does not have the featurizer's ${buckets} rows`);
     const columns = values.length / buckets;
-    const moved = (bucket: number) => values.subarray(bucket * columns, (bucket + 1) * columns).some((value) => value !== 0);
     const kept: number[] = [];
-    for (let bucket = 1; bucket < buckets; bucket++) if (moved(bucket)) kept.push(bucket);
+    for (let bucket = 1; bucket < buckets; bucket++) {
+      if (values.subarray(bucket * columns, (bucket + 1) * columns).some((value) => value !== 0)) kept.push(bucket);
+    }
     if (kept.length === buckets - 1) continue;
     const compact = new Float32Array((kept.length + 1) * columns);
     kept.forEach((bucket, i) => compact.set(values.subarray(bucket * columns, (bucket + 1) * columns), (i + 1) * columns));
     weights[table.weight] = compact;
     config[table.rows] = kept.length + 1;
-    keptRows[table.kept] = bitsetOf(moved, buckets);
+    const keptSet = new Set(kept);
+    keptRows[table.kept] = bitsetOf((bucket) => keptSet.has(bucket), buckets);
   }
   const featurizer = Object.keys(keptRows).length > 0 ? { ...model.featurizer, keptRows } : model.featurizer;
   return { config, featurizer, weights };
