@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DataFileError, readJsonLines } from './examples';
+import { carveValidation, DataFileError, readJsonLines, stratifiedSplit, type Example } from './examples';
+import { seededRandom } from './random';
 
 function dataFile(lines: string[]): string {
   const file = join(mkdtempSync(join(tmpdir(), 'parley-data-')), 'data.jsonl');
@@ -37,5 +39,52 @@ describe('readJsonLines', () => {
 
   it('says plainly when the file does not exist', () => {
     expect(() => readJsonLines('/nowhere/train.jsonl')).toThrow(new DataFileError('/nowhere/train.jsonl: no such file'));
+  });
+});
+
+const heldOutOf = (valid: readonly Example[], intent: string) => valid.filter((e) => e.intent === intent).length;
+
+describe('stratifiedSplit', () => {
+  const examplesOf = (counts: number[]): Example[] =>
+    counts.flatMap((count, intent) => Array.from({ length: count }, (_, i) => ({ text: `intent ${intent} example ${i}`, intent: `i${intent}`, entities: [] })));
+
+  it('puts every example on exactly one side, holding out the share of each intent (one at least, none of a single example)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 8 }), fc.integer(), (counts, seed) => {
+        const examples = examplesOf(counts);
+        const { train, valid } = stratifiedSplit(examples, 0.1, seededRandom(seed));
+        expect([...train, ...valid].map((e) => e.text).sort()).toEqual(examples.map((e) => e.text).sort());
+        counts.forEach((count, intent) => {
+          expect(heldOutOf(valid, `i${intent}`)).toBe(count < 2 ? 0 : Math.max(1, Math.round(count * 0.1)));
+        });
+      }),
+    );
+  });
+
+  it('holds out what heldOut asks of each intent, and the same examples of the others whatever it asks', () => {
+    const examples = examplesOf([100, 40, 100]);
+    const plain = stratifiedSplit(examples, 0.1, seededRandom(7));
+    const more = stratifiedSplit(examples, 0.1, seededRandom(7), (intent, count) => (intent === 'i2' ? 30 : Math.round(count / 10)));
+    expect(heldOutOf(more.valid, 'i2')).toBe(30);
+    expect(heldOutOf(more.valid, 'i0')).toBe(10);
+    expect(more.valid.filter((e) => e.intent !== 'i2')).toEqual(plain.valid.filter((e) => e.intent !== 'i2'));
+  });
+});
+
+describe('carveValidation', () => {
+  const rule = { fraction: 0.1, outOfScopeLabel: 'oos', outOfScopeHeldOut: 30 };
+  const withOutOfScope = (outOfScope: number) =>
+    Array.from({ length: 100 + outOfScope }, (_, i): Example => ({ text: `message ${i}`, intent: i < 100 ? 'order_status' : 'oos', entities: [] }));
+  const heldOut = (outOfScope: number) => carveValidation(withOutOfScope(outOfScope), rule, seededRandom(3)).valid;
+
+  it('holds out 30 out-of-scope examples where a tenth would be fewer, but never more than half', () => {
+    expect(heldOutOf(heldOut(100), 'oos')).toBe(30);
+    expect(heldOutOf(heldOut(20), 'oos')).toBe(10);
+    expect(heldOutOf(heldOut(3), 'oos')).toBe(1);
+  });
+
+  it('holds out a tenth of a bot with many out-of-scope examples, and a tenth of every other intent', () => {
+    expect(heldOutOf(heldOut(500), 'oos')).toBe(50);
+    expect(heldOutOf(heldOut(100), 'order_status')).toBe(10);
   });
 });

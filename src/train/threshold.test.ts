@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseThreshold } from './trainer';
+import { chooseThreshold, scoreHeldOut } from './trainer';
 
 /** Logits whose softmax gives `confidence` to class `top` (of 3) and splits the rest. */
 function logitsFor(top: number, confidence: number): Float32Array {
@@ -39,5 +39,19 @@ describe('out-of-scope threshold', () => {
 
   it('is 0 when the validation split has no out-of-scope examples', () => {
     expect(chooseThreshold([logitsFor(0, 0.9)], [0], labels, 'oos', 1)).toBe(0);
+  });
+
+  it('counts the held-out examples as the runtime answers them', () => {
+    const rows: Array<[Float32Array, number]> = [
+      [logitsFor(0, 0.9), 0], // right
+      [logitsFor(0, 0.45), 0], // right intent, under the threshold: declined, so not right
+      [logitsFor(0, 0.9), 2], // wrong intent
+      [logitsFor(1, 0.9), 2], // in scope, but the out-of-scope class wins: declined
+      [logitsFor(0, 0.45), 1], // out of scope, under the threshold: declined
+      [logitsFor(2, 0.9), 1], // out of scope, answered
+    ];
+    expect(scoreHeldOut(rows.map((r) => r[0]), rows.map((r) => r[1]), 1, 1, 0.5)).toEqual({ inScope: 4, inScopeRight: 1, outOfScope: 2, outOfScopeDeclined: 1 });
+    // Without an out-of-scope class nothing is declined.
+    expect(scoreHeldOut([logitsFor(0, 0.45)], [0], -1, 1, 0)).toEqual({ inScope: 1, inScopeRight: 1, outOfScope: 0, outOfScopeDeclined: 0 });
   });
 });

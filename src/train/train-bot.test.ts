@@ -41,7 +41,9 @@ describe('parley train', () => {
     expect(summary.modelBytes).toBeGreaterThan(1000);
     expect(summary.refit?.epochs).toBeGreaterThan(0);
     expect(summary.refit?.alongside).toBe(true);
-    expect(summary.validAccuracy).toBeGreaterThan(0);
+    // 12 examples, 6 per intent: one of each held out, no out-of-scope class.
+    expect(summary.heldOut).toMatchObject({ inScope: 2, outOfScope: 0, outOfScopeDeclined: 0 });
+    expect(summary.heldOut?.inScopeRight).toBeGreaterThan(0);
 
     const bot = JSON.parse(readFileSync(join(out, 'bot.json'), 'utf8')) as Record<string, unknown>;
     expect(parseMenuBot(bot).ok).toBe(true);
@@ -62,7 +64,7 @@ describe('parley train', () => {
     writeFileSync(file, definition.replace(/(examples:\n {6}- [^\n]*\n)( {6}- [^\n]*\n)+/g, '$1'));
     const summary = await trainBot({ definitionFile: file, outDir: join(dir, 'bundle'), wordVectors: fakeWordVectors(TOY_WORDS), seed: 1 });
     expect(summary.examples).toBe(2);
-    expect(summary.validAccuracy).toBeNull();
+    expect(summary.heldOut).toBeNull();
     expect(summary.refit).toBeNull();
   }, 120_000);
 

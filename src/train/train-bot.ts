@@ -11,7 +11,7 @@ import { writeBundle, type BotBundleFile } from './bundle-writer';
 import { compileNlu } from './compile';
 import { MODEL_SPEC_VERSION } from './export/onnx-graph';
 import { NLU_BUNDLE_FORMAT } from '../nlu/bundle';
-import { trainModel, type TrainedModel, type TrainProgress } from './trainer';
+import { trainModel, type HeldOutScores, type TrainedModel, type TrainProgress } from './trainer';
 import type { WordVectors } from './word-vectors';
 
 export { DefinitionError } from './definition-files';
@@ -49,8 +49,11 @@ export interface TrainBotSummary {
   name: string;
   intents: number;
   examples: number;
-  /** Best validation accuracy on the held-out examples; null when there were too few to hold any out. */
-  validAccuracy: number | null;
+  /**
+   * The held-out examples, scored as the runtime answers (threshold applied) by the network trained
+   * without them; null when there were too few to hold any out.
+   */
+  heldOut: HeldOutScores | null;
   /** The final fit on all examples (see TrainedModel.refit), or null when there was none. */
   refit: TrainedModel['refit'];
   modelBytes: number;
@@ -96,12 +99,11 @@ export async function trainBot(options: {
     },
     model,
   );
-  const best = trained.validExamples > 0 ? Math.max(...trained.history.map((h) => h.validAccuracy)) : null;
   return {
     name: definition.name,
     intents: trained.labels.length,
     examples: examples.length,
-    validAccuracy: best,
+    heldOut: trained.heldOut,
     refit: trained.refit,
     modelBytes: model.byteLength,
     seconds: (performance.now() - started) / 1000,

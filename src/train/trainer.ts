@@ -14,7 +14,7 @@ import { createCrf, crfNegativeLogLikelihood, disposeCrf, exportTransitions, typ
 import { trainDefaults } from './defaults';
 import { EarlyStopping } from './early-stopping';
 import { encodeExamples, rowLength, takeRows, type EncodedExamples } from './encode';
-import { stratifiedSplit, type Example } from './examples';
+import { carveValidation, type Example } from './examples';
 import { batchTensors, clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
 import { seededRandom, shuffle } from './random';
 import { WeightAverage } from './weight-average';
@@ -109,6 +109,8 @@ export interface TrainedModel {
   history: EpochRecord[];
   /** Examples in the validation split (0 when there were too few to hold any out). */
   validExamples: number;
+  /** How the selection run's network, calibrated and with the threshold, did on them (null: none held out). */
+  heldOut: HeldOutScores | null;
   /** The final fit on every example (validation split included), or null when there was none. */
   refit: {
     examples: number;
@@ -133,7 +135,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const carved = options.valid === undefined;
   const split = options.valid
     ? { train: [...options.train], valid: [...options.valid] }
-    : stratifiedSplit(options.train, trainDefaults.validFraction, random);
+    : carveValidation(options.train, { fraction: trainDefaults.validFraction, outOfScopeLabel: options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel, outOfScopeHeldOut: trainDefaults.outOfScopeHeldOut }, random);
 
   const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
   const all = [...split.train, ...split.valid];
@@ -172,6 +174,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
     const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
     const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, selection.labels, outOfScope, temperature) : 0;
+    const heldOut = split.valid.length > 0 ? scoreHeldOut(validLogits.intent, validLabels, outOfScope ? selection.labels.indexOf(outOfScope) : -1, temperature, threshold) : null;
 
     // The held-out examples are the author's too: when the split was carved out of them, the final
     // network trains on all of them for as many epochs as early stopping kept (calibration stays).
@@ -199,6 +202,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
       outOfScopeLabel: outOfScope,
       history: selection.history,
       validExamples: split.valid.length,
+      heldOut,
       refit,
       trainSeconds: (performance.now() - started) / 1000,
     };
@@ -667,6 +671,33 @@ function fitTemperature(logits: readonly Float32Array[], labels: readonly number
  * accuracy (the lowest such threshold on ties); when several of those reach the recall target
  * (trainDefaults.outOfScopeRecallTarget), the one with the best in-scope accuracy.
  */
+export interface HeldOutScores {
+  inScope: number;
+  /** In-scope examples given their intent, with the out-of-scope threshold applied. */
+  inScopeRight: number;
+  outOfScope: number;
+  /** Out-of-scope examples declined, by the out-of-scope class or the threshold. */
+  outOfScopeDeclined: number;
+}
+
+/** The rule the runtime applies (calibrated top intent; below the threshold, out of scope), counted. */
+export function scoreHeldOut(logits: readonly Float32Array[], labels: readonly number[], oosIndex: number, temperature: number, threshold: number): HeldOutScores {
+  const scores: HeldOutScores = { inScope: 0, inScopeRight: 0, outOfScope: 0, outOfScopeDeclined: 0 };
+  logits.forEach((row, i) => {
+    const p = softmax(row, temperature);
+    const top = argmax(p);
+    const declined = oosIndex >= 0 && (top === oosIndex || p[top]! < threshold);
+    if (labels[i] === oosIndex) {
+      scores.outOfScope++;
+      if (declined) scores.outOfScopeDeclined++;
+    } else {
+      scores.inScope++;
+      if (!declined && top === labels[i]) scores.inScopeRight++;
+    }
+  });
+  return scores;
+}
+
 export function chooseThreshold(logits: readonly Float32Array[], labels: readonly number[], names: readonly string[], outOfScope: string, temperature: number): number {
   const oosIndex = names.indexOf(outOfScope);
   const rows = logits.map((row, i) => {

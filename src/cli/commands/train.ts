@@ -58,7 +58,7 @@ export function registerTrain(program: Command): void {
           `bot                ${summary.name}`,
           `intents            ${summary.intents}`,
           `examples           ${summary.examples}`,
-          `valid accuracy     ${summary.validAccuracy === null ? `– (too few examples to hold any out: give each intent ${MIN_EXAMPLES} or more)` : `${(summary.validAccuracy * 100).toFixed(2)}% (on a held-out 10% of the examples)`}`,
+          ...describeHeldOut(summary.heldOut),
           `final fit          ${describeFinalFit(summary.refit, summary.examples, options)}`,
           `model bytes        ${summary.modelBytes}`,
           `seconds            ${summary.seconds.toFixed(1)}`,
@@ -66,6 +66,17 @@ export function registerTrain(program: Command): void {
         ].join('\n'),
       );
     });
+}
+
+/** What the held-out examples say of the bot, as it will answer (the out-of-scope threshold applied). */
+function describeHeldOut(heldOut: TrainBotSummary['heldOut']): string[] {
+  if (heldOut === null) return [`valid accuracy     – (too few examples to hold any out: give each intent ${MIN_EXAMPLES} or more)`];
+  const percent = (part: number, whole: number) => `${((part / Math.max(whole, 1)) * 100).toFixed(2)}%`;
+  const lines = [`valid accuracy     ${percent(heldOut.inScopeRight, heldOut.inScope)} of ${heldOut.inScope} held-out examples (a tenth of each intent)`];
+  if (heldOut.outOfScope > 0) {
+    lines.push(`out of scope       ${heldOut.outOfScopeDeclined} of ${heldOut.outOfScope} held-out out_of_scope examples declined (${percent(heldOut.outOfScopeDeclined, heldOut.outOfScope)})`);
+  }
+  return lines;
 }
 
 function describeFinalFit(refit: TrainBotSummary['refit'], examples: number, options: { refit: boolean; oneThread?: boolean }): string {
