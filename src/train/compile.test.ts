@@ -9,7 +9,8 @@ import { parametersFromWeights } from './model';
 import { seededRandom } from './random';
 import { createNodeParser } from './runtime-node';
 import { fakeWordVectors, TOY_WORDS, toySupportExamples } from './testing/toy-data';
-import { argmax, predictLogits, trainModel } from './trainer';
+import { argmax } from './calibration';
+import { predictLogits, trainModel } from './trainer';
 
 describe('trained model -> ONNX', async () => {
   const trained = await trainModel({

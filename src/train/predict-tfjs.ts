@@ -3,7 +3,8 @@ import { decodeEntities, softmax } from '../nlu/decode';
 import { createFeaturizer } from '../nlu/featurize';
 import type { ParsedExample } from './evaluate';
 import { parametersFromWeights } from './model';
-import { argmax, ensureBackend, predictLogits, type TrainedModel } from './trainer';
+import { argmax } from './calibration';
+import { ensureBackend, predictLogits, type TrainedModel } from './trainer';
 
 export async function parseAllWithTfjs(model: TrainedModel, texts: readonly string[]): Promise<ParsedExample[]> {
   await ensureBackend();

@@ -11,7 +11,8 @@ import { writeBundle, type BotBundleFile } from './bundle-writer';
 import { compileNlu } from './compile';
 import { MODEL_SPEC_VERSION } from './export/onnx-graph';
 import { NLU_BUNDLE_FORMAT } from '../nlu/bundle';
-import { trainModel, type HeldOutScores, type TrainedModel, type TrainProgress } from './trainer';
+import type { HeldOutScores } from './calibration';
+import { trainModel, type TrainedModel, type TrainProgress } from './trainer';
 import type { WordVectors } from './word-vectors';
 
 export { DefinitionError } from './definition-files';

@@ -14,6 +14,7 @@ import { createCrf, crfNegativeLogLikelihood, disposeCrf, exportTransitions, typ
 import { trainDefaults } from './defaults';
 import { EarlyStopping } from './early-stopping';
 import { encodeExamples, rowLength, takeRows, type EncodedExamples } from './encode';
+import { argmax, chooseThreshold, fitTemperature, scoreHeldOut, type HeldOutScores } from './calibration';
 import { carveValidation, type Example } from './examples';
 import { batchTensors, clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
 import { seededRandom, shuffle } from './random';
@@ -174,7 +175,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
     const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
     const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, selection.labels, outOfScope, temperature) : 0;
-    const heldOut = split.valid.length > 0 ? scoreHeldOut(validLogits.intent, validLabels, outOfScope ? selection.labels.indexOf(outOfScope) : -1, temperature, threshold) : null;
+    const heldOut = split.valid.length > 0 ? scoreHeldOut(split.valid, validLogits.intent, selection.labels, outOfScope, temperature, threshold) : null;
 
     // The held-out examples are the author's too: when the split was carved out of them, the final
     // network trains on all of them for as many epochs as early stopping kept (calibration stays).
@@ -645,83 +646,3 @@ function evaluateSplit(
   };
 }
 
-export function argmax(values: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
-  return best;
-}
-
-/** The temperature that minimises validation log-loss (a grid is enough for one scalar). */
-function fitTemperature(logits: readonly Float32Array[], labels: readonly number[], classes: number): number {
-  if (logits.length === 0 || classes < 2) return 1;
-  let best = { temperature: 1, nll: Number.POSITIVE_INFINITY };
-  for (let temperature = 0.25; temperature <= 4; temperature *= 1.1) {
-    let nll = 0;
-    logits.forEach((row, i) => {
-      nll -= Math.log(softmax(row, temperature)[labels[i]!]! + 1e-12);
-    });
-    if (nll < best.nll) best = { temperature, nll };
-  }
-  return best.temperature;
-}
-
-/**
- * The confidence below which a message is out of scope: on validation, the threshold with the best
- * out-of-scope recall among those that cost at most trainDefaults.outOfScopeInScopeCost of in-scope
- * accuracy (the lowest such threshold on ties); when several of those reach the recall target
- * (trainDefaults.outOfScopeRecallTarget), the one with the best in-scope accuracy.
- */
-export interface HeldOutScores {
-  inScope: number;
-  /** In-scope examples given their intent, with the out-of-scope threshold applied. */
-  inScopeRight: number;
-  outOfScope: number;
-  /** Out-of-scope examples declined, by the out-of-scope class or the threshold. */
-  outOfScopeDeclined: number;
-}
-
-/** The rule the runtime applies (calibrated top intent; below the threshold, out of scope), counted. */
-export function scoreHeldOut(logits: readonly Float32Array[], labels: readonly number[], oosIndex: number, temperature: number, threshold: number): HeldOutScores {
-  const scores: HeldOutScores = { inScope: 0, inScopeRight: 0, outOfScope: 0, outOfScopeDeclined: 0 };
-  logits.forEach((row, i) => {
-    const p = softmax(row, temperature);
-    const top = argmax(p);
-    const declined = oosIndex >= 0 && (top === oosIndex || p[top]! < threshold);
-    if (labels[i] === oosIndex) {
-      scores.outOfScope++;
-      if (declined) scores.outOfScopeDeclined++;
-    } else {
-      scores.inScope++;
-      if (!declined && top === labels[i]) scores.inScopeRight++;
-    }
-  });
-  return scores;
-}
-
-export function chooseThreshold(logits: readonly Float32Array[], labels: readonly number[], names: readonly string[], outOfScope: string, temperature: number): number {
-  const oosIndex = names.indexOf(outOfScope);
-  const rows = logits.map((row, i) => {
-    const p = softmax(row, temperature);
-    const top = argmax(p);
-    return { top, confidence: p[top]!, label: labels[i]! };
-  });
-  const inScope = rows.filter((r) => r.label !== oosIndex);
-  const oos = rows.filter((r) => r.label === oosIndex);
-  if (inScope.length === 0 || oos.length === 0) return 0;
-  const points = [];
-  for (let step = 0; step < 100; step++) {
-    const threshold = step / 100;
-    const predict = (r: (typeof rows)[number]) => (r.top === oosIndex || r.confidence < threshold ? oosIndex : r.top);
-    points.push({
-      threshold,
-      inScopeAccuracy: inScope.filter((r) => predict(r) === r.label).length / inScope.length,
-      oosRecall: oos.filter((r) => predict(r) === oosIndex).length / oos.length,
-    });
-  }
-  const bestInScope = Math.max(...points.map((p) => p.inScopeAccuracy));
-  const affordable = points.filter((p) => p.inScopeAccuracy >= bestInScope - trainDefaults.outOfScopeInScopeCost);
-  // Enough out-of-scope messages caught: the point that keeps the most in-scope answers right.
-  const enough = affordable.filter((p) => p.oosRecall >= trainDefaults.outOfScopeRecallTarget);
-  if (enough.length > 0) return enough.reduce((best, p) => (p.inScopeAccuracy > best.inScopeAccuracy ? p : best)).threshold;
-  return affordable.reduce((best, p) => (p.oosRecall > best.oosRecall ? p : best)).threshold;
-}

@@ -1,9 +1,9 @@
 /** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
 import type { Command } from 'commander';
-import { MIN_EXAMPLES } from '../../bot/lint';
 import { ONE_THREAD_HELP, wholeNumber } from '../options';
 import { folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
+import { describeHeldOut } from '../train-summary';
 import type { TrainBotSummary } from '../../train/train-bot';
 import { loadTrainer } from '../trainer-modules';
 
@@ -66,17 +66,6 @@ export function registerTrain(program: Command): void {
         ].join('\n'),
       );
     });
-}
-
-/** What the held-out examples say of the bot, as it will answer (the out-of-scope threshold applied). */
-function describeHeldOut(heldOut: TrainBotSummary['heldOut']): string[] {
-  if (heldOut === null) return [`valid accuracy     – (too few examples to hold any out: give each intent ${MIN_EXAMPLES} or more)`];
-  const percent = (part: number, whole: number) => `${((part / Math.max(whole, 1)) * 100).toFixed(2)}%`;
-  const lines = [`valid accuracy     ${percent(heldOut.inScopeRight, heldOut.inScope)} of ${heldOut.inScope} held-out examples (a tenth of each intent)`];
-  if (heldOut.outOfScope > 0) {
-    lines.push(`out of scope       ${heldOut.outOfScopeDeclined} of ${heldOut.outOfScope} held-out out_of_scope examples declined (${percent(heldOut.outOfScopeDeclined, heldOut.outOfScope)})`);
-  }
-  return lines;
 }
 
 function describeFinalFit(refit: TrainBotSummary['refit'], examples: number, options: { refit: boolean; oneThread?: boolean }): string {

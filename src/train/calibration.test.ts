@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseThreshold, scoreHeldOut } from './trainer';
+import { chooseThreshold, scoreHeldOut } from './calibration';
 
 /** Logits whose softmax gives `confidence` to class `top` (of 3) and splits the rest. */
 function logitsFor(top: number, confidence: number): Float32Array {
@@ -41,17 +41,29 @@ describe('out-of-scope threshold', () => {
     expect(chooseThreshold([logitsFor(0, 0.9)], [0], labels, 'oos', 1)).toBe(0);
   });
 
-  it('counts the held-out examples as the runtime answers them', () => {
-    const rows: Array<[Float32Array, number]> = [
-      [logitsFor(0, 0.9), 0], // right
-      [logitsFor(0, 0.45), 0], // right intent, under the threshold: declined, so not right
-      [logitsFor(0, 0.9), 2], // wrong intent
-      [logitsFor(1, 0.9), 2], // in scope, but the out-of-scope class wins: declined
-      [logitsFor(0, 0.45), 1], // out of scope, under the threshold: declined
-      [logitsFor(2, 0.9), 1], // out of scope, answered
+  it('counts the held-out examples as the runtime answers them, and lists the misses, the most confident first', () => {
+    const rows: Array<[Float32Array, string]> = [
+      [logitsFor(0, 0.9), 'billing'], // right
+      [logitsFor(0, 0.45), 'billing'], // right intent, under the threshold: declined, so a miss
+      [logitsFor(0, 0.8), 'shipping'], // wrong intent
+      [logitsFor(1, 0.9), 'shipping'], // in scope, but the out-of-scope class wins: declined
+      [logitsFor(0, 0.45), 'oos'], // out of scope, under the threshold: declined
+      [logitsFor(2, 0.7), 'oos'], // out of scope, answered
     ];
-    expect(scoreHeldOut(rows.map((r) => r[0]), rows.map((r) => r[1]), 1, 1, 0.5)).toEqual({ inScope: 4, inScopeRight: 1, outOfScope: 2, outOfScopeDeclined: 1 });
-    // Without an out-of-scope class nothing is declined.
-    expect(scoreHeldOut([logitsFor(0, 0.45)], [0], -1, 1, 0)).toEqual({ inScope: 1, inScopeRight: 1, outOfScope: 0, outOfScopeDeclined: 0 });
+    const examples = rows.map(([, intent], i) => ({ text: `message ${i}`, intent }));
+    const scores = scoreHeldOut(examples, rows.map((r) => r[0]), labels, 'oos', 1, 0.5);
+    expect(scores).toMatchObject({ inScope: 4, inScopeRight: 1, outOfScope: 2, outOfScopeDeclined: 1 });
+    expect(scores.misses.map((m) => [m.text, m.intent, m.answered])).toEqual([
+      ['message 3', 'shipping', 'oos'],
+      ['message 2', 'shipping', 'billing'],
+      ['message 5', 'oos', 'shipping'],
+      ['message 1', 'billing', 'oos'],
+    ]);
+    expect(scores.misses[0]!.confidence).toBeCloseTo(0.9, 5);
+  });
+
+  it('declines nothing without an out-of-scope class', () => {
+    const scores = scoreHeldOut([{ text: 'hi', intent: 'billing' }], [logitsFor(0, 0.45)], labels, null, 1, 0);
+    expect(scores).toEqual({ inScope: 1, inScopeRight: 1, outOfScope: 0, outOfScopeDeclined: 0, misses: [] });
   });
 });
