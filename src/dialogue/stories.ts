@@ -5,13 +5,28 @@
  */
 import * as v from 'valibot';
 import type { DialogueBot } from '../bot/dialogue-schema';
-import { initialState, step } from './engine';
+import { initialState, OUT_OF_SCOPE, step } from './engine';
 import type { DialogueAction, DialogueEvent, DialogueState, SlotValue, Understood } from './types';
 
 const Scalar = v.union([v.string(), v.number(), v.boolean()]);
 
 const StepSchema = v.union([
-  v.strictObject({ user: v.string(), intent: v.optional(v.string()), entities: v.optional(v.record(v.string(), Scalar)) }),
+  v.strictObject({
+    user: v.string(),
+    intent: v.optional(v.string()),
+    entities: v.optional(v.record(v.string(), Scalar)),
+    /**
+     * The intents to take this message as, with their confidences, instead of the model's: a story
+     * about the dialogue's own rules (a clarification below confidence_threshold) then holds whatever
+     * a retrained model makes of the words. Entities still come from the model and the rules.
+     */
+    understood: v.optional(
+      v.pipe(
+        v.record(v.string(), v.pipe(v.number(), v.minValue(0, 'a confidence from 0 to 1'), v.maxValue(1, 'a confidence from 0 to 1'))),
+        v.check((ranking) => Object.keys(ranking).length > 0, 'name at least one intent with its confidence, e.g. { refund_request: 0.4 }'),
+      ),
+    ),
+  }),
   v.strictObject({ button: v.string() }),
   v.strictObject({ bot: v.string(), contains: v.optional(v.string()) }),
   v.strictObject({ action: v.string(), slots: v.optional(v.record(v.string(), Scalar)) }),
@@ -73,6 +88,14 @@ const describeAction = (action: DialogueAction): string => {
 
 const describeStep = (s: StoryStep): string => JSON.stringify(s);
 
+/** The model's parse with the story's ranking in place of its intents (entities kept). */
+function understoodAs(parse: Understood, given: Record<string, number>): Understood {
+  const ranking = Object.entries(given)
+    .map(([name, confidence]) => ({ name, confidence }))
+    .sort((a, b) => b.confidence - a.confidence);
+  return { ...parse, intent: ranking[0]!, ranking };
+}
+
 export async function runStory(bot: DialogueBot, story: Story, parseText: ParseText, now: number): Promise<StoryResult> {
   let state: DialogueState = initialState(`story:${story.name}`, now);
   const pending: DialogueAction[] = [];
@@ -97,8 +120,11 @@ export async function runStory(bot: DialogueBot, story: Story, parseText: ParseT
     const isInput = 'user' in storyStep || 'button' in storyStep || 'fulfillment' in storyStep;
     if (isInput && pending.length > 0) return fail(index, describeStep(storyStep), `unexpected ${describeAction(pending[0]!)}`);
     if ('user' in storyStep) {
-      const parse = await parseText(storyStep.user, now);
-      transcript.push(`user: ${storyStep.user}  [${parse.intent.name} ${parse.intent.confidence.toFixed(2)}${parse.entities.map((e) => `, ${e.entity}=${String(e.value)}`).join('')}]`);
+      const unknown = Object.keys(storyStep.understood ?? {}).find((intent) => intent !== OUT_OF_SCOPE && !bot.rules[intent] && !Object.values(bot.flows).some((flow) => flow.intent === intent));
+      if (unknown !== undefined) return fail(index, `understood: intents the bot has`, `"${unknown}", which no flow or rule answers`);
+      const modelParse = await parseText(storyStep.user, now);
+      const parse = storyStep.understood ? understoodAs(modelParse, storyStep.understood) : modelParse;
+      transcript.push(`user: ${storyStep.user}  [${parse.intent.name} ${parse.intent.confidence.toFixed(2)}${storyStep.understood ? ' (given)' : ''}${parse.entities.map((e) => `, ${e.entity}=${String(e.value)}`).join('')}]`);
       if (storyStep.intent !== undefined && parse.intent.name !== storyStep.intent) return fail(index, `intent ${storyStep.intent}`, `intent ${parse.intent.name} (${parse.intent.confidence.toFixed(2)})`);
       for (const [entity, value] of Object.entries(storyStep.entities ?? {})) {
         const found = parse.entities.filter((e) => e.entity === entity).map((e) => String(typeof e.value === 'object' ? (e.text ?? JSON.stringify(e.value)) : e.value));

@@ -55,10 +55,12 @@ export const trainDefaults = {
   /** General English words added to the bot's own vocabulary (with their pretrained vectors). */
   generalWords: 5000,
   /**
-   * A carved validation split holds out at least this many out-of-scope examples (at most half of
-   * them), more than the tenth of the other intents: the out-of-scope threshold is placed on them.
+   * A carved validation split holds out at least this many out-of-scope examples (at most
+   * outOfScopeHeldOutShare of them), more than the tenth of the other intents, for the out-of-scope
+   * threshold; early stopping still watches only a tenth of them (carveValidation says why).
    */
   outOfScopeHeldOut: 30,
+  outOfScopeHeldOutShare: 0.3,
   /** The label of out-of-scope examples in a data set. */
   outOfScopeLabel: 'oos',
   model: { width: 128, layers: 2, heads: 4, ffnWidth: 256 },

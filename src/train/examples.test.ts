@@ -72,19 +72,30 @@ describe('stratifiedSplit', () => {
 });
 
 describe('carveValidation', () => {
-  const rule = { fraction: 0.1, outOfScopeLabel: 'oos', outOfScopeHeldOut: 30 };
+  const rule = { fraction: 0.1, outOfScopeLabel: 'oos', outOfScopeHeldOut: 30, outOfScopeHeldOutShare: 0.3 };
   const withOutOfScope = (outOfScope: number) =>
     Array.from({ length: 100 + outOfScope }, (_, i): Example => ({ text: `message ${i}`, intent: i < 100 ? 'order_status' : 'oos', entities: [] }));
-  const heldOut = (outOfScope: number) => carveValidation(withOutOfScope(outOfScope), rule, seededRandom(3)).valid;
+  const carve = (outOfScope: number) => carveValidation(withOutOfScope(outOfScope), rule, seededRandom(3));
+  const counts = (outOfScope: number) => {
+    const { train, valid, thresholdOnly } = carve(outOfScope);
+    return { trained: heldOutOf(train, 'oos'), watched: heldOutOf(valid, 'oos'), thresholdOnly: heldOutOf(thresholdOnly, 'oos') };
+  };
 
-  it('holds out 30 out-of-scope examples where a tenth would be fewer, but never more than half', () => {
-    expect(heldOutOf(heldOut(100), 'oos')).toBe(30);
-    expect(heldOutOf(heldOut(20), 'oos')).toBe(10);
-    expect(heldOutOf(heldOut(3), 'oos')).toBe(1);
+  it('holds out 30 out-of-scope examples where a tenth would be fewer, never more than 30% of them; early stopping watches a tenth', () => {
+    expect(counts(100)).toEqual({ trained: 70, watched: 10, thresholdOnly: 20 });
+    expect(counts(20)).toEqual({ trained: 14, watched: 2, thresholdOnly: 4 });
+    expect(counts(3)).toEqual({ trained: 2, watched: 1, thresholdOnly: 0 });
   });
 
-  it('holds out a tenth of a bot with many out-of-scope examples, and a tenth of every other intent', () => {
-    expect(heldOutOf(heldOut(500), 'oos')).toBe(50);
-    expect(heldOutOf(heldOut(100), 'order_status')).toBe(10);
+  it('holds out a tenth of a bot with many out-of-scope examples, and a tenth of every other intent, all watched', () => {
+    expect(counts(500)).toEqual({ trained: 450, watched: 50, thresholdOnly: 0 });
+    const { valid, thresholdOnly } = carve(100);
+    expect(heldOutOf(valid, 'order_status')).toBe(10);
+    expect(thresholdOnly.every((e) => e.intent === 'oos')).toBe(true);
+  });
+
+  it('puts every example on exactly one side', () => {
+    const { train, valid, thresholdOnly } = carve(100);
+    expect([...train, ...valid, ...thresholdOnly].map((e) => e.text).sort()).toEqual(withOutOfScope(100).map((e) => e.text).sort());
   });
 });

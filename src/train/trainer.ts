@@ -135,11 +135,12 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const random = seededRandom(seed);
   const carved = options.valid === undefined;
   const split = options.valid
-    ? { train: [...options.train], valid: [...options.valid] }
-    : carveValidation(options.train, { fraction: trainDefaults.validFraction, outOfScopeLabel: options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel, outOfScopeHeldOut: trainDefaults.outOfScopeHeldOut }, random);
+    ? { train: [...options.train], valid: [...options.valid], thresholdOnly: [] }
+    : carveValidation(options.train, { fraction: trainDefaults.validFraction, outOfScopeLabel: options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel, outOfScopeHeldOut: trainDefaults.outOfScopeHeldOut, outOfScopeHeldOutShare: trainDefaults.outOfScopeHeldOutShare }, random);
 
   const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
-  const all = [...split.train, ...split.valid];
+  const heldOutExamples = [...split.valid, ...split.thresholdOnly];
+  const all = [...split.train, ...heldOutExamples];
   const vocabularyOf = (examples: readonly Example[]) =>
     buildVocabulary(examples.map((e) => e.text), options.wordVectors, options.generalWords ?? trainDefaults.generalWords);
   // The final fit runs alongside the selection run in a worker thread; when it cannot, after it here.
@@ -168,14 +169,16 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
         onKept: (epoch) => finalFit.worker?.kept(epoch),
       }),
     }, seed, random);
-    // Calibration needs messages the network has not trained on, so it is done on the selection run.
-    const validLogits = predictLogits(selection.params, selection.featurizer, split.valid.map((e) => e.text));
-    const validLabels = split.valid.map((e) => selection.labels.indexOf(e.intent));
-    const temperature = fitTemperature(validLogits.intent, validLabels, selection.labels.length);
+    // Calibration needs messages the network has not trained on, so it is done on the selection run:
+    // the temperature on the split early stopping watched, the threshold on every held-out example.
+    const heldOutLogits = predictLogits(selection.params, selection.featurizer, heldOutExamples.map((e) => e.text)).intent;
+    const heldOutLabels = heldOutExamples.map((e) => selection.labels.indexOf(e.intent));
+    const watched = split.valid.length;
+    const temperature = fitTemperature(heldOutLogits.slice(0, watched), heldOutLabels.slice(0, watched), selection.labels.length);
     const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
     const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
-    const threshold = outOfScope ? chooseThreshold(validLogits.intent, validLabels, selection.labels, outOfScope, temperature) : 0;
-    const heldOut = split.valid.length > 0 ? scoreHeldOut(split.valid, validLogits.intent, selection.labels, outOfScope, temperature, threshold) : null;
+    const threshold = outOfScope ? chooseThreshold(heldOutLogits, heldOutLabels, selection.labels, outOfScope, temperature) : 0;
+    const heldOut = heldOutExamples.length > 0 ? scoreHeldOut(heldOutExamples, heldOutLogits, selection.labels, outOfScope, temperature, threshold) : null;
 
     // The held-out examples are the author's too: when the split was carved out of them, the final
     // network trains on all of them for as many epochs as early stopping kept (calibration stays).
@@ -202,7 +205,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
       threshold,
       outOfScopeLabel: outOfScope,
       history: selection.history,
-      validExamples: split.valid.length,
+      validExamples: heldOutExamples.length,
       heldOut,
       refit,
       trainSeconds: (performance.now() - started) / 1000,
