@@ -24,7 +24,7 @@ vi.mock('./trainer-modules', async () => {
           name: 'Bot',
           intents: 2,
           examples: 40,
-          heldOut: { inScope: 4, inScopeRight: 4, outOfScope: 0, outOfScopeDeclined: 0 },
+          heldOut: { inScope: 4, inScopeRight: 4, outOfScope: 0, outOfScopeDeclined: 0, misses: [] },
           refit: { examples: 40, epochs: 3, alongside: options.finalFitAlongside === false ? { reason: 'turned off (finalFitAlongside: false)' } : true },
           modelBytes: 1,
           seconds: 1,
