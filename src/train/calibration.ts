@@ -44,7 +44,12 @@ export interface HeldOutMiss {
   confidence: number;
 }
 
-/** The rule the runtime applies (calibrated top intent; below the threshold, out of scope), counted. */
+/** The rule the runtime applies: the calibrated top intent, or out of scope when that is the top or it is below the threshold. */
+function answerOf(top: number, confidence: number, oosIndex: number, threshold: number): number {
+  return oosIndex >= 0 && (top === oosIndex || confidence < threshold) ? oosIndex : top;
+}
+
+/** The held-out examples as the runtime answers them (answerOf), counted. */
 export function scoreHeldOut(
   examples: ReadonlyArray<{ text: string; intent: string }>,
   logits: readonly Float32Array[],
@@ -54,11 +59,12 @@ export function scoreHeldOut(
   threshold: number,
 ): HeldOutScores {
   const scores: HeldOutScores = { inScope: 0, inScopeRight: 0, outOfScope: 0, outOfScopeDeclined: 0, misses: [] };
+  const oosIndex = outOfScope === null ? -1 : labels.indexOf(outOfScope);
   examples.forEach(({ text, intent }, i) => {
     const p = softmax(logits[i]!, temperature);
     const top = argmax(p);
-    const declined = outOfScope !== null && (labels[top] === outOfScope || p[top]! < threshold);
-    const answered = declined ? outOfScope : labels[top]!;
+    const answered = labels[answerOf(top, p[top]!, oosIndex, threshold)]!;
+    const declined = answered === outOfScope;
     if (intent === outOfScope) {
       scores.outOfScope++;
       if (declined) scores.outOfScopeDeclined++;
@@ -91,7 +97,7 @@ export function chooseThreshold(logits: readonly Float32Array[], labels: readonl
   const points = [];
   for (let step = 0; step < 100; step++) {
     const threshold = step / 100;
-    const predict = (r: (typeof rows)[number]) => (r.top === oosIndex || r.confidence < threshold ? oosIndex : r.top);
+    const predict = (r: (typeof rows)[number]) => answerOf(r.top, r.confidence, oosIndex, threshold);
     points.push({
       threshold,
       inScopeAccuracy: inScope.filter((r) => predict(r) === r.label).length / inScope.length,

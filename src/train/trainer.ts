@@ -134,9 +134,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
   const seed = options.seed ?? trainDefaults.seed;
   const random = seededRandom(seed);
   const carved = options.valid === undefined;
+  const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
   const split = options.valid
     ? { train: [...options.train], valid: [...options.valid], thresholdOnly: [] }
-    : carveValidation(options.train, { fraction: trainDefaults.validFraction, outOfScopeLabel: options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel, outOfScopeHeldOut: trainDefaults.outOfScopeHeldOut, outOfScopeHeldOutShare: trainDefaults.outOfScopeHeldOutShare }, random);
+    : carveValidation(options.train, { fraction: trainDefaults.validFraction, outOfScopeLabel, outOfScopeHeldOut: trainDefaults.outOfScopeHeldOut, outOfScopeHeldOutShare: trainDefaults.outOfScopeHeldOutShare }, random);
 
   const refitting = carved && split.valid.length > 0 && (options.refit ?? trainDefaults.refit);
   const heldOutExamples = [...split.valid, ...split.thresholdOnly];
@@ -175,7 +176,6 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     const heldOutLabels = heldOutExamples.map((e) => selection.labels.indexOf(e.intent));
     const watched = split.valid.length;
     const temperature = fitTemperature(heldOutLogits.slice(0, watched), heldOutLabels.slice(0, watched), selection.labels.length);
-    const outOfScopeLabel = options.outOfScopeLabel ?? trainDefaults.outOfScopeLabel;
     const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
     const threshold = outOfScope ? chooseThreshold(heldOutLogits, heldOutLabels, selection.labels, outOfScope, temperature) : 0;
     const heldOut = heldOutExamples.length > 0 ? scoreHeldOut(heldOutExamples, heldOutLogits, selection.labels, outOfScope, temperature, threshold) : null;
