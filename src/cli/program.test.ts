@@ -83,6 +83,7 @@ describe('parley CLI', () => {
       const train = await runAction(['train', 'bots/acme.yaml', '--out', join(good, 'bundle')]);
       expect(train.exitCode).toBe(1);
       expect(train.errors).toMatch(new RegExp(`^Nothing was trained: ${join(good, 'bundle')} cannot be written to \\(ENOTDIR`));
+      expect(await runAction(['train', 'bots/acme.yaml', '--out', join(dir, 'bundle'), '--report', dir])).toEqual({ errors: `Nothing was trained: ${dir} is a folder, not a file`, exitCode: 1 });
     }, 60_000);
   });
 });

@@ -60,10 +60,11 @@ describe('out-of-scope threshold', () => {
       ['message 1', 'billing', 'oos'],
     ]);
     expect(scores.misses[0]!.confidence).toBeCloseTo(0.9, 5);
+    expect(scores.answers.map((a) => a.answered)).toEqual(['billing', 'oos', 'billing', 'oos', 'oos', 'shipping']);
   });
 
   it('declines nothing without an out-of-scope class', () => {
     const scores = scoreHeldOut([{ text: 'hi', intent: 'billing' }], [logitsFor(0, 0.45)], labels, null, 1, 0);
-    expect(scores).toEqual({ inScope: 1, inScopeRight: 1, outOfScope: 0, outOfScopeDeclined: 0, misses: [] });
+    expect(scores).toEqual({ inScope: 1, inScopeRight: 1, outOfScope: 0, outOfScopeDeclined: 0, answers: [{ text: 'hi', intent: 'billing', answered: 'billing', confidence: expect.closeTo(0.45, 5) }], misses: [] });
   });
 });

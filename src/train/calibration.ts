@@ -32,11 +32,13 @@ export interface HeldOutScores {
   outOfScope: number;
   /** Out-of-scope examples declined, by the out-of-scope class or the threshold. */
   outOfScopeDeclined: number;
-  /** The examples answered wrong, the most confident first: what an author should look at. */
-  misses: HeldOutMiss[];
+  /** Every held-out example and how it was answered, in the split's order (for the report page). */
+  answers: HeldOutAnswer[];
+  /** The answers that were wrong, the most confident first: what an author should look at. */
+  misses: HeldOutAnswer[];
 }
 
-export interface HeldOutMiss {
+export interface HeldOutAnswer {
   text: string;
   intent: string;
   /** The intent the bot gave, or the out-of-scope label when it declined. */
@@ -58,7 +60,7 @@ export function scoreHeldOut(
   temperature: number,
   threshold: number,
 ): HeldOutScores {
-  const scores: HeldOutScores = { inScope: 0, inScopeRight: 0, outOfScope: 0, outOfScopeDeclined: 0, misses: [] };
+  const scores: HeldOutScores = { inScope: 0, inScopeRight: 0, outOfScope: 0, outOfScopeDeclined: 0, answers: [], misses: [] };
   const oosIndex = outOfScope === null ? -1 : labels.indexOf(outOfScope);
   examples.forEach(({ text, intent }, i) => {
     const p = softmax(logits[i]!, temperature);
@@ -72,7 +74,9 @@ export function scoreHeldOut(
       scores.inScope++;
       if (answered === intent) scores.inScopeRight++;
     }
-    if (answered !== intent) scores.misses.push({ text, intent, answered, confidence: p[top]! });
+    const answer = { text, intent, answered, confidence: p[top]! };
+    scores.answers.push(answer);
+    if (answered !== intent) scores.misses.push(answer);
   });
   scores.misses.sort((a, b) => b.confidence - a.confidence);
   return scores;

@@ -11,6 +11,7 @@ import { writeBundle, type BotBundleFile } from './bundle-writer';
 import { compileNlu } from './compile';
 import { MODEL_SPEC_VERSION } from './export/onnx-graph';
 import { NLU_BUNDLE_FORMAT } from '../nlu/bundle';
+import { OUT_OF_SCOPE } from '../nlu/parse';
 import type { HeldOutScores } from './calibration';
 import { trainModel, type TrainedModel, type TrainProgress } from './trainer';
 import type { WordVectors } from './word-vectors';
@@ -82,7 +83,7 @@ export async function trainBot(options: {
     ...(options.seed !== undefined && { seed: options.seed }),
     ...(options.refit !== undefined && { refit: options.refit }),
     ...(options.finalFitAlongside !== undefined && { finalFitAlongside: options.finalFitAlongside }),
-    outOfScopeLabel: 'out_of_scope',
+    outOfScopeLabel: OUT_OF_SCOPE,
     ...(options.onProgress && { onProgress: options.onProgress }),
   });
   const { bundle, model } = compileNlu(trained);

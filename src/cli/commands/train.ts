@@ -1,7 +1,8 @@
 /** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
 import type { Command } from 'commander';
 import { ONE_THREAD_HELP, wholeNumber } from '../options';
-import { folderProblem } from '../output-paths';
+import { writeFileSync } from 'node:fs';
+import { fileProblem, folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
 import { describeHeldOut } from '../train-summary';
 import type { TrainBotSummary } from '../../train/train-bot';
@@ -16,8 +17,9 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'random seed', wholeNumber(0))
     .option('--if-changed', 'do nothing when the bundle is already built from this definition')
     .option('--no-refit', 'skip the final fit on all examples: half the training time, for quick drafts (the held-out 10% is then never trained on)')
+    .option('--report <file>', 'write the held-out examples as an HTML page: every one answered wrong, confusion heat map, per intent')
     .option('--one-thread', ONE_THREAD_HELP)
-    .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean; refit: boolean; oneThread?: boolean }) => {
+    .action(async (bot: string, options: { out?: string; seed?: number; ifChanged?: boolean; refit: boolean; report?: string; oneThread?: boolean }) => {
       const trainer = await loadTrainer();
       let definitionFile: string;
       let sha256: string;
@@ -35,9 +37,11 @@ export function registerTrain(program: Command): void {
       const dir = options.out ?? trainer.defaultBundleDir(definitionFile);
       if (options.ifChanged && trainer.bundleIsCurrent(dir, sha256, { draftWillDo: !options.refit })) {
         console.log(`${dir} is up to date with ${definitionFile}`);
+        // The report is made by a training run: say so rather than leave an old page or none.
+        if (options.report !== undefined) console.error(`No report written: it comes from training, and nothing was trained (leave out --if-changed to train and write ${options.report})`);
         return;
       }
-      const outputProblem = folderProblem(dir);
+      const outputProblem = folderProblem(dir) ?? (options.report !== undefined ? fileProblem(options.report) : null);
       if (outputProblem) {
         console.error(`Nothing was trained: ${outputProblem}`);
         process.exitCode = 1;
@@ -63,8 +67,10 @@ export function registerTrain(program: Command): void {
           `model bytes        ${summary.modelBytes}`,
           `seconds            ${summary.seconds.toFixed(1)}`,
           `bundle             ${summary.dir}/`,
+          ...(options.report !== undefined ? [`report             ${options.report}`] : []),
         ].join('\n'),
       );
+      if (options.report !== undefined) writeFileSync(options.report, trainer.renderHeldOutReport(`Parley: ${summary.name}, held-out examples`, summary));
     });
 }
 

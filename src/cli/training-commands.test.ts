@@ -1,17 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createProgram } from './program';
 
 // The commands' wiring only: a stand-in trainer records what it was asked (the trainer's own tests
-// cover what finalFitAlongside does).
+// cover what finalFitAlongside does, report-html.test.ts what the page holds).
+const miss = vi.hoisted(() => ({ text: 'where is my parcel', intent: 'order_status', answered: 'shipping_cost', confidence: 0.8 }));
 const calls = vi.hoisted(() => ({ trainBot: [] as unknown[], runEvaluation: [] as unknown[] }));
 vi.mock('./trainer-modules', async () => {
   const examples = await import('../train/examples');
+  const report = await import('../train/report-html');
   return {
     loadTrainer: async () => ({
       ...examples,
+      ...report,
       DefinitionError: class extends Error {},
       resolveDefinitionFile: (bot: string) => bot,
       readDefinition: () => ({ sha256: 'x' }),
@@ -24,7 +27,7 @@ vi.mock('./trainer-modules', async () => {
           name: 'Bot',
           intents: 2,
           examples: 40,
-          heldOut: { inScope: 4, inScopeRight: 4, outOfScope: 0, outOfScopeDeclined: 0, misses: [] },
+          heldOut: { inScope: 4, inScopeRight: 3, outOfScope: 0, outOfScopeDeclined: 0, answers: [miss], misses: [miss] },
           refit: { examples: 40, epochs: 3, alongside: options.finalFitAlongside === false ? { reason: 'turned off (finalFitAlongside: false)' } : true },
           modelBytes: 1,
           seconds: 1,
@@ -39,7 +42,7 @@ vi.mock('./trainer-modules', async () => {
   };
 });
 
-describe('--one-thread', () => {
+describe('parley train and parley eval', () => {
   afterEach(() => {
     vi.restoreAllMocks();
     process.exitCode = undefined;
@@ -72,5 +75,14 @@ describe('--one-thread', () => {
     await run(['eval', '--train', data, '--test', data, '--one-thread']);
     await run(['eval', '--train', data, '--test', data]);
     expect(calls.runEvaluation).toEqual([expect.objectContaining({ finalFitAlongside: false }), expect.not.objectContaining({ finalFitAlongside: false })]);
+  });
+
+  it('parley train --report writes the held-out page and names it in the summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+    const printed = await run(['train', 'bots/acme.yaml', '--out', join(dir, 'bundle'), '--report', join(dir, 'held-out.html')]);
+    expect(printed).toContain(`report             ${join(dir, 'held-out.html')}`);
+    const page = readFileSync(join(dir, 'held-out.html'), 'utf8');
+    expect(page).toContain('<title>Parley: Bot, held-out examples</title>');
+    expect(page).toContain('<td>where is my parcel</td><td>order_status</td><td>shipping_cost</td><td>0.80</td>');
   });
 });
