@@ -50,7 +50,6 @@ export interface Parameters {
   pretrained: tf.Tensor2D;
 }
 
-/** Standard deviation of the initial n-gram embeddings (see initParameters). */
 /** Tables whose row 0 is padding and must stay zero. */
 const PADDED_TABLES = ['embed.vocab', 'embed.ngram', 'intent.sparse', 'entity.sparse'] as const;
 
