@@ -18,6 +18,8 @@ export interface BotRuntime {
   definition: BotDefinition;
   dialogue: DialogueBot;
   parse(text: string, now: number): Promise<ParseResult>;
+  /** Below this calibrated confidence the model answers out of scope (0: the bot has no out_of_scope examples). */
+  outOfScopeThreshold: number;
 }
 
 export class BundleError extends Error {}
@@ -38,5 +40,6 @@ export async function loadBotRuntime(botPath: string, bundleDir = join('models',
     definition,
     dialogue: dialogueOf(definition),
     parse: (text, now) => parser.parse(text, { now: new Date(now), timeZone: 'UTC', locale: 'en' }),
+    outOfScopeThreshold: nlu.value.threshold,
   };
 }

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { DialogueBotSchema, type DialogueBot } from '../bot/dialogue-schema';
-import { runStory, StoriesSchema, type ParseText, type Story } from './stories';
+import { nearbyReadings, runStory, StoriesSchema, type ParseText, type Story } from './stories';
 import type { Understood } from './types';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -58,5 +58,47 @@ describe('conversation tests', () => {
     expect(parse({ help: 1.5 }).success).toBe(false);
     expect(parse({}).success).toBe(false);
     expect(parse({ help: 0.5 }).success).toBe(true);
+  });
+
+  it('point out the passing steps whose reading sits near a decision, and not the ones a step gives', async () => {
+    const readings: Record<string, Understood> = {
+      'where is my order': { intent: { name: 'order_status', confidence: 0.9 }, ranking: [{ name: 'order_status', confidence: 0.9 }, { name: 'help', confidence: 0.05 }], entities: [] },
+      'what can you do': { intent: { name: 'help', confidence: 0.52 }, ranking: [{ name: 'help', confidence: 0.52 }, { name: 'refund_request', confidence: 0.4 }], entities: [] },
+      // As unsure as it gets, but a bare answer to the form's question: the intent changes nothing.
+      A12345: { intent: { name: 'order_status', confidence: 0.31 }, ranking: [{ name: 'order_status', confidence: 0.31 }, { name: 'refund_request', confidence: 0.28 }], entities: [{ entity: 'order_id', value: 'A12345', text: 'A12345' }] },
+    };
+    const parseText: ParseText = async (text) => readings[text]!;
+    const steps = [{ user: 'where is my order' }, { bot: 'ask_order_id' }, { user: 'what can you do' }, { bot: 'help' }, { bot: 'resume_form' }, { user: 'what can you do', understood: { help: 0.52, refund_request: 0.4 } }, { bot: 'help' }, { bot: 'resume_form' }, { user: 'A12345' }, { action: 'order_status' }];
+    const result = await runStory(bot, story(steps), parseText, NOW);
+    expect(result).toMatchObject({ passed: true });
+    expect(result.closeCalls).toEqual([{ step: 3, text: 'what can you do', why: 'help 0.52, refund_request 0.40 next' }]);
+  });
+});
+
+describe('nearby readings', () => {
+  const reading = (...ranking: Array<[string, number]>): Understood => {
+    const [name, confidence] = ranking[0]!;
+    return { intent: { name, confidence }, ranking: ranking.map(([n, c]) => ({ name: n, confidence: c })), entities: [] };
+  };
+  const near = (parse: Understood, confidenceThreshold: number, outOfScopeThreshold: number) =>
+    nearbyReadings(parse, confidenceThreshold, outOfScopeThreshold).map((n) => [n.why, n.parse.intent.name, Number(n.parse.intent.confidence.toFixed(2))]);
+
+  it('put the next intent on top when it is within 0.15 of the top', () => {
+    expect(near(reading(['help', 0.7], ['order_status', 0.56]), 0.3, 0)).toEqual([['help 0.70, order_status 0.56 next', 'order_status', 0.7]]);
+    expect(near(reading(['help', 0.7], ['order_status', 0.54]), 0.3, 0)).toEqual([]);
+  });
+
+  it('move a top confidence within 0.1 of confidence_threshold just across it, unless the model declined the message', () => {
+    expect(near(reading(['help', 0.58]), 0.5, 0)).toEqual([['help 0.58, near confidence_threshold 0.5', 'help', 0.49]]);
+    expect(near(reading(['help', 0.45]), 0.5, 0)).toEqual([['help 0.45, near confidence_threshold 0.5', 'help', 0.5]]);
+    expect(near(reading(['help', 0.61]), 0.5, 0)).toEqual([]);
+    expect(near({ ...reading(['help', 0.45]), intent: { name: 'out_of_scope', confidence: 0.55 } }, 0.5, 0)).toEqual([]);
+  });
+
+  it("answer or decline a message whose top confidence is within 0.1 of the model's out-of-scope threshold", () => {
+    const declined = { ...reading(['help', 0.25]), intent: { name: 'out_of_scope', confidence: 0.75 } };
+    expect(near(declined, 0.5, 0.3)).toEqual([["help 0.25, near the model's out-of-scope threshold 0.30", 'help', 0.25]]);
+    expect(near(reading(['help', 0.35]), 0.5, 0.3)).toEqual([["help 0.35, near the model's out-of-scope threshold 0.30", 'out_of_scope', 0.65]]);
+    expect(near(reading(['help', 0.95]), 0.5, 0.3)).toEqual([]);
   });
 });

@@ -60,10 +60,31 @@ export interface StoryFailure {
   actual: string;
 }
 
+/**
+ * A reading the story passed on but that sits near a decision: another model trained from the same
+ * examples (a new seed, one more example) may well read it otherwise and fail the story.
+ */
+export interface CloseCall {
+  step: number;
+  text: string;
+  /** Which decision it sits near, with the confidences. */
+  why: string;
+}
+
+/** How near a decision a reading may come before `parley test` points it out. */
+export const CLOSE_CALL = {
+  /** Top intent and the next one in the ranking closer than this. */
+  margin: 0.15,
+  /** The top confidence closer than this to confidence_threshold or to the model's out-of-scope threshold. */
+  threshold: 0.1,
+} as const;
+
 export interface StoryResult {
   name: string;
   passed: boolean;
   failure?: StoryFailure;
+  /** Readings of the model (not `understood:` ones) near a decision, up to the end or the failure. */
+  closeCalls: CloseCall[];
   /** The conversation up to the failure (or the whole story), one line per turn. */
   transcript: string[];
 }
@@ -96,12 +117,46 @@ function understoodAs(parse: Understood, given: Record<string, number>): Underst
   return { ...parse, intent: ranking[0]!, ranking };
 }
 
-export async function runStory(bot: DialogueBot, story: Story, parseText: ParseText, now: number): Promise<StoryResult> {
+/**
+ * The readings a model trained from the same examples could as well have given (CLOSE_CALL): the
+ * next intent on top, the top confidence across confidence_threshold, or across the model's
+ * out-of-scope threshold. Each with why it is near.
+ */
+export function nearbyReadings(parse: Understood, confidenceThreshold: number, outOfScopeThreshold: number): Array<{ why: string; parse: Understood }> {
+  const [top, next] = parse.ranking;
+  if (!top) return [];
+  const shown = (r: { name: string; confidence: number }) => `${r.name} ${r.confidence.toFixed(2)}`;
+  const nearby: Array<{ why: string; parse: Understood }> = [];
+  if (next && top.confidence - next.confidence < CLOSE_CALL.margin) {
+    nearby.push({ why: `${shown(top)}, ${shown(next)} next`, parse: { ...parse, intent: { name: next.name, confidence: top.confidence }, ranking: [next, top, ...parse.ranking.slice(2)] } });
+  }
+  const declined = parse.intent.name === OUT_OF_SCOPE && top.name !== OUT_OF_SCOPE;
+  if (top.name !== OUT_OF_SCOPE && outOfScopeThreshold > 0 && Math.abs(top.confidence - outOfScopeThreshold) < CLOSE_CALL.threshold) {
+    nearby.push({
+      why: `${shown(top)}, near the model's out-of-scope threshold ${outOfScopeThreshold.toFixed(2)}`,
+      parse: { ...parse, intent: declined ? top : { name: OUT_OF_SCOPE, confidence: 1 - top.confidence } },
+    });
+  }
+  if (!declined && top.name !== OUT_OF_SCOPE && Math.abs(top.confidence - confidenceThreshold) < CLOSE_CALL.threshold) {
+    // Just across: below the threshold is unsure, at it is sure.
+    const across = top.confidence >= confidenceThreshold ? Math.max(0, confidenceThreshold - 0.01) : confidenceThreshold;
+    nearby.push({ why: `${shown(top)}, near confidence_threshold ${confidenceThreshold}`, parse: { ...parse, intent: { name: top.name, confidence: across } } });
+  }
+  return nearby;
+}
+
+export interface StoryOptions {
+  /** The trained model's out-of-scope threshold (0: none), for CloseCall. */
+  outOfScopeThreshold?: number;
+}
+
+export async function runStory(bot: DialogueBot, story: Story, parseText: ParseText, now: number, options: StoryOptions = {}): Promise<StoryResult> {
   let state: DialogueState = initialState(`story:${story.name}`, now);
   const pending: DialogueAction[] = [];
   let lastAction: string | null = null;
   const transcript: string[] = [];
-  const fail = (index: number, expected: string, actual: string): StoryResult => ({ name: story.name, passed: false, failure: { step: index + 1, expected, actual }, transcript });
+  const closeCalls: CloseCall[] = [];
+  const fail = (index: number, expected: string, actual: string): StoryResult => ({ name: story.name, passed: false, failure: { step: index + 1, expected, actual }, transcript, closeCalls });
 
   const feed = (event: DialogueEvent) => {
     const result = step(bot, state, event);
@@ -124,13 +179,23 @@ export async function runStory(bot: DialogueBot, story: Story, parseText: ParseT
       if (unknown !== undefined) return fail(index, `understood: intents the bot has`, `"${unknown}", which no flow or rule answers`);
       const modelParse = await parseText(storyStep.user, now);
       const parse = storyStep.understood ? understoodAs(modelParse, storyStep.understood) : modelParse;
+      const event: DialogueEvent = { type: 'message', text: storyStep.user, parse, now, timeZone: 'UTC' };
+      if (!storyStep.understood) {
+        // A nearby reading matters only when the bot would answer it otherwise (a bare answer to a
+        // form's question fills the slot whatever the intent).
+        const answer = JSON.stringify(step(bot, state, event).actions);
+        const close = nearbyReadings(parse, bot.settings.confidence_threshold, options.outOfScopeThreshold ?? 0).find(
+          (nearby) => JSON.stringify(step(bot, state, { ...event, parse: nearby.parse }).actions) !== answer,
+        );
+        if (close) closeCalls.push({ step: index + 1, text: storyStep.user, why: close.why });
+      }
       transcript.push(`user: ${storyStep.user}  [${parse.intent.name} ${parse.intent.confidence.toFixed(2)}${storyStep.understood ? ' (given)' : ''}${parse.entities.map((e) => `, ${e.entity}=${String(e.value)}`).join('')}]`);
       if (storyStep.intent !== undefined && parse.intent.name !== storyStep.intent) return fail(index, `intent ${storyStep.intent}`, `intent ${parse.intent.name} (${parse.intent.confidence.toFixed(2)})`);
       for (const [entity, value] of Object.entries(storyStep.entities ?? {})) {
         const found = parse.entities.filter((e) => e.entity === entity).map((e) => String(typeof e.value === 'object' ? (e.text ?? JSON.stringify(e.value)) : e.value));
         if (!found.includes(String(value))) return fail(index, `entity ${entity}=${String(value)}`, found.length ? `${entity}=${found.join(', ')}` : `no ${entity}`);
       }
-      feed({ type: 'message', text: storyStep.user, parse, now, timeZone: 'UTC' });
+      feed(event);
     } else if ('button' in storyStep) {
       transcript.push(`button: ${storyStep.button}`);
       const parse = storyStep.button.startsWith('/') ? undefined : await parseText(storyStep.button, now);
@@ -165,5 +230,5 @@ export async function runStory(bot: DialogueBot, story: Story, parseText: ParseT
     }
   }
   if (pending.length > 0) return fail(story.steps.length, '(end of story)', `unexpected ${describeAction(pending[0]!)}`);
-  return { name: story.name, passed: true, transcript };
+  return { name: story.name, passed: true, transcript, closeCalls };
 }

@@ -18,8 +18,15 @@ export function formatResults(results: readonly StoryResult[]): string {
   for (const result of results.filter((r) => !r.passed)) {
     lines.push('', `✗ ${result.name}, step ${result.failure!.step}`, `  - expected: ${result.failure!.expected}`, `  + actual:   ${result.failure!.actual}`, '  conversation:', ...result.transcript.map((line) => `    ${line}`));
   }
+  // Passing on a borderline reading: the next training (a new example, another seed) may flip it.
+  const closeCalls = results.filter((r) => r.passed).flatMap((r) => r.closeCalls.map((call) => ({ story: r.name, ...call })));
+  if (closeCalls.length > 0) {
+    lines.push('', `close calls: ${closeCalls.length} passing ${closeCalls.length === 1 ? 'step rests' : 'steps rest'} on a reading near a decision; a retrained model may read them otherwise`);
+    lines.push('  (add examples that tell the intents apart, or give the step understood: when the story is about the dialogue, not the model)');
+    for (const call of closeCalls) lines.push(`  ${call.story}, step ${call.step}: ${JSON.stringify(call.text)}  ${call.why}`);
+  }
   const failed = results.filter((r) => !r.passed).length;
-  lines.push('', `${results.length - failed} passed, ${failed} failed (${results.length} stories)`);
+  lines.push('', `${results.length - failed} passed, ${failed} failed (${results.length} stories)${closeCalls.length > 0 ? `, ${closeCalls.length} close call${closeCalls.length === 1 ? '' : 's'}` : ''}`);
   return lines.join('\n');
 }
 
@@ -54,7 +61,7 @@ export function registerTest(program: Command): void {
       }
       const now = parsed.output.now ? Date.parse(parsed.output.now) : Date.now();
       const results: StoryResult[] = [];
-      for (const story of parsed.output.stories) results.push(await runStory(runtime.dialogue, story, runtime.parse, now));
+      for (const story of parsed.output.stories) results.push(await runStory(runtime.dialogue, story, runtime.parse, now, { outOfScopeThreshold: runtime.outOfScopeThreshold }));
       console.log(formatResults(results));
       if (results.some((r) => !r.passed)) process.exitCode = 1;
     });
