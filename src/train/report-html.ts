@@ -31,7 +31,10 @@ export function renderHtmlReport(title: string, report: EvalRunReport): string {
  */
 export function renderHeldOutReport(title: string, summary: TrainBotSummary): string {
   const { heldOut } = summary;
+  const share = (part: number, whole: number) => `${part} of ${whole} (${pct(part / Math.max(whole, 1))})`;
   const figures: Array<[string, string]> = [
+    ...(heldOut ? [['held-out in-scope examples answered right', share(heldOut.inScopeRight, heldOut.inScope)] as [string, string]] : []),
+    ...(heldOut && heldOut.outOfScope > 0 ? [[`held-out ${OUT_OF_SCOPE} examples declined`, share(heldOut.outOfScopeDeclined, heldOut.outOfScope)] as [string, string]] : []),
     ['intents', String(summary.intents)],
     ['examples', String(summary.examples)],
     ['model size', megabytes(summary.modelBytes)],
@@ -40,9 +43,6 @@ export function renderHeldOutReport(title: string, summary: TrainBotSummary): st
   if (heldOut === null) {
     return page(title, figures, '<p>Too few examples to hold any out, so there is nothing to report: give each intent more examples.</p>', null);
   }
-  const share = (part: number, whole: number) => `${part} of ${whole} (${pct(part / Math.max(whole, 1))})`;
-  figures.unshift(['held-out in-scope examples answered right', share(heldOut.inScopeRight, heldOut.inScope)]);
-  if (heldOut.outOfScope > 0) figures.splice(1, 0, [`held-out ${OUT_OF_SCOPE} examples declined`, share(heldOut.outOfScopeDeclined, heldOut.outOfScope)]);
   const evaluation = evaluatePredictions(
     heldOut.answers.map(({ text, intent }) => ({ text, intent, entities: [] })),
     heldOut.answers.map(({ answered, confidence }) => ({ intent: answered, confidence, entities: [] })),
