@@ -7,7 +7,7 @@ import { createProgram } from './program';
 // The commands' wiring only: a stand-in trainer records what it was asked (the trainer's own tests
 // cover what finalFitAlongside does, report-html.test.ts what the page holds).
 const miss = vi.hoisted(() => ({ text: 'where is my parcel', intent: 'order_status', answered: 'shipping_cost', confidence: 0.8 }));
-const calls = vi.hoisted(() => ({ trainBot: [] as unknown[], runEvaluation: [] as unknown[] }));
+const calls = vi.hoisted(() => ({ trainBot: [] as unknown[], runEvaluation: [] as unknown[], bundleIsCurrent: false }));
 vi.mock('./trainer-modules', async () => {
   const examples = await import('../train/examples');
   const report = await import('../train/report-html');
@@ -19,7 +19,7 @@ vi.mock('./trainer-modules', async () => {
       resolveDefinitionFile: (bot: string) => bot,
       readDefinition: () => ({ sha256: 'x' }),
       defaultBundleDir: () => 'unused',
-      bundleIsCurrent: () => false,
+      bundleIsCurrent: () => calls.bundleIsCurrent,
       loadWordVectors: () => ({ dimensions: 1, vector: () => undefined, frequentWords: () => [] }),
       trainBot: async (options: { finalFitAlongside?: boolean }) => {
         calls.trainBot.push(options);
@@ -48,12 +48,15 @@ describe('parley train and parley eval', () => {
     process.exitCode = undefined;
     calls.trainBot.length = 0;
     calls.runEvaluation.length = 0;
+    calls.bundleIsCurrent = false;
   });
 
+  const errors: string[] = [];
   async function run(args: string[]) {
     const printed: string[] = [];
+    errors.length = 0;
     vi.spyOn(console, 'log').mockImplementation((message: unknown) => void printed.push(String(message)));
-    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    vi.spyOn(console, 'error').mockImplementation((message: unknown) => void errors.push(String(message)));
     await createProgram().parseAsync(['node', 'parley', ...args]).catch(() => undefined);
     return printed.join('\n');
   }
@@ -84,5 +87,14 @@ describe('parley train and parley eval', () => {
     const page = readFileSync(join(dir, 'held-out.html'), 'utf8');
     expect(page).toContain('<title>Parley: Bot, held-out examples</title>');
     expect(page).toContain('<td>where is my parcel</td><td>order_status</td><td>shipping_cost</td><td>0.80</td>');
+  });
+
+  it('parley train --if-changed --report on a current bundle trains nothing and says the report needs a training', async () => {
+    calls.bundleIsCurrent = true;
+    const dir = mkdtempSync(join(tmpdir(), 'parley-cli-'));
+    const printed = await run(['train', 'bots/acme.yaml', '--out', join(dir, 'bundle'), '--if-changed', '--report', join(dir, 'held-out.html')]);
+    expect(calls.trainBot).toEqual([]);
+    expect(printed).toBe(`${join(dir, 'bundle')} is up to date with bots/acme.yaml`);
+    expect(errors).toEqual([`No report written: it comes from training, and nothing was trained (leave out --if-changed to train and write ${join(dir, 'held-out.html')})`]);
   });
 });
