@@ -93,6 +93,12 @@ const VariationSchema = v.union([
 export const SettingsSchema = v.strictObject({
   /** Below this confidence the bot asks which of its top intents was meant. */
   confidence_threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.5),
+  /**
+   * While a form waits for an answer, another rule's or flow's intent must be this sure to interrupt
+   * it; below, the message is taken as the answer (and re-asked with the reason if it is not one):
+   * "bob at example" asked for an e-mail is a bad address, not a request for help at 0.55.
+   */
+  digression_threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.7),
   /** How many intents a clarification offers. */
   clarify_options: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(5)), 3),
   /** Consecutive fallbacks before the bot offers a person. */

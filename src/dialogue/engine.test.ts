@@ -214,6 +214,31 @@ describe('digressions and rules', () => {
   });
 });
 
+describe('digression threshold', () => {
+  const askedForEmail = [say('reset my password', parse('password_reset'))];
+
+  it('takes a message mid-question as the answer unless a rule or flow is sure enough to interrupt (0.7 by default)', () => {
+    // Confident (over 0.6) but not sure enough to leave the question: a bad address, re-asked with the reason.
+    const unsure = run([...askedForEmail, say('bob at example', parse('help', 0.65))]);
+    expect(texts(unsure.last)).not.toContain('I can help with orders, refunds and passwords.');
+    expect(unsure.last[0]).toMatchObject({ type: 'ask', response: 'slot_invalid', slot: 'email' });
+    expect(unsure.state.form).toMatchObject({ flow: 'password_reset', asking: 'email', attempts: 1 });
+    const sure = run([...askedForEmail, say('what can you do', parse('help', 0.75))]);
+    expect(texts(sure.last)[0]).toBe('I can help with orders, refunds and passwords.');
+    // Another flow's intent, the same way.
+    const hours = run([...askedForEmail, say('bob at nine', parse('business_hours', 0.65))]);
+    expect(texts(hours.last)).not.toContain('We are open 9 to 6.');
+    expect(run([...askedForEmail, say('are you open sunday?', parse('business_hours', 0.75))]).last.flatMap((a) => (a.type === 'say' ? [a.text] : []))[0]).toBe('We are open 9 to 6.');
+  });
+
+  it('applies only while a form waits for an answer, and follows the setting', () => {
+    expect(texts(run([say('help?', parse('help', 0.65))]).last)).toEqual(['I can help with orders, refunds and passwords.']);
+    const lenient: DialogueBot = { ...bot, settings: { ...bot.settings, digression_threshold: 0.6 } };
+    const result = step(lenient, run(askedForEmail).state, say('bob at example', parse('help', 0.65)));
+    expect(texts(result.actions)[0]).toBe('I can help with orders, refunds and passwords.');
+  });
+});
+
 describe('low confidence and fallbacks', () => {
   it('clarifies with the top advertised intents (those with a title) as buttons, and a button starts that flow', () => {
     const ranking = [

@@ -109,6 +109,8 @@ class Turn {
     this.remember('user', intent);
     const confident = intent !== OUT_OF_SCOPE && parse.intent.confidence >= this.settings.confidence_threshold;
     const is = (name: string) => confident && intent === name;
+    // Leaving a form's question for another rule or flow takes more certainty than answering it.
+    const sureEnoughToDigress = confident && (!state.form?.asking || parse.intent.confidence >= this.settings.digression_threshold);
     const offered = slotsFromParse(this.bot, parse);
 
     if (state.form?.waiting) return this.say('please_wait');
@@ -154,7 +156,7 @@ class Turn {
     // A bare answer to the form's question ("10am" when asked for a time) fills the slot, whatever
     // rule's intent the model reads in it, as a bare answer beats another flow's intent below.
     const answersQuestion = Boolean(state.form?.asking && state.form.asking in offered && isBareAnswer(text, parse));
-    const rule = confident && !answersQuestion ? this.bot.rules[intent] : undefined;
+    const rule = sureEnoughToDigress && !answersQuestion ? this.bot.rules[intent] : undefined;
     if (rule) {
       if (rule.response) this.say(rule.response);
       if (rule.handoff) return this.handoff(`rule ${intent}`, !rule.response);
@@ -168,7 +170,7 @@ class Turn {
       return;
     }
 
-    if (state.form) return this.formMessage(text, parse, confident, offered);
+    if (state.form) return this.formMessage(text, parse, sureEnoughToDigress, offered);
 
     const triggered = confident ? this.flowFor(intent) : undefined;
     if (triggered) {
@@ -307,10 +309,10 @@ class Turn {
     return Object.fromEntries(Object.entries(this.state.slots).filter(([slot]) => flow.slots.includes(slot) || slot in this.bot.slots));
   }
 
-  private formMessage(text: string, parse: Understood, confident: boolean, offered: Record<string, SlotValue>): void {
+  private formMessage(text: string, parse: Understood, mayDigress: boolean, offered: Record<string, SlotValue>): void {
     const form = this.state.form!;
     const flow = this.bot.flows[form.flow]!;
-    const otherFlow = confident ? this.flowFor(parse.intent.name) : undefined;
+    const otherFlow = mayDigress ? this.flowFor(parse.intent.name) : undefined;
     const digression = otherFlow !== undefined && otherFlow !== form.flow;
     // "A12345" alone answers the question, whatever intent the model gives it; "where is my order
     // A12345" is a new request. Words besides the entities tell them apart.

@@ -63,15 +63,15 @@ describe('conversation tests', () => {
   it('point out the passing steps whose reading sits near a decision, and not the ones a step gives', async () => {
     const readings: Record<string, Understood> = {
       'where is my order': { intent: { name: 'order_status', confidence: 0.9 }, ranking: [{ name: 'order_status', confidence: 0.9 }, { name: 'help', confidence: 0.05 }], entities: [] },
-      'what can you do': { intent: { name: 'help', confidence: 0.52 }, ranking: [{ name: 'help', confidence: 0.52 }, { name: 'refund_request', confidence: 0.4 }], entities: [] },
+      'what can you do': { intent: { name: 'help', confidence: 0.82 }, ranking: [{ name: 'help', confidence: 0.82 }, { name: 'refund_request', confidence: 0.7 }], entities: [] },
       // As unsure as it gets, but a bare answer to the form's question: the intent changes nothing.
       A12345: { intent: { name: 'order_status', confidence: 0.31 }, ranking: [{ name: 'order_status', confidence: 0.31 }, { name: 'refund_request', confidence: 0.28 }], entities: [{ entity: 'order_id', value: 'A12345', text: 'A12345' }] },
     };
     const parseText: ParseText = async (text) => readings[text]!;
-    const steps = [{ user: 'where is my order' }, { bot: 'ask_order_id' }, { user: 'what can you do' }, { bot: 'help' }, { bot: 'resume_form' }, { user: 'what can you do', understood: { help: 0.52, refund_request: 0.4 } }, { bot: 'help' }, { bot: 'resume_form' }, { user: 'A12345' }, { action: 'order_status' }];
+    const steps = [{ user: 'where is my order' }, { bot: 'ask_order_id' }, { user: 'what can you do' }, { bot: 'help' }, { bot: 'resume_form' }, { user: 'what can you do', understood: { help: 0.82, refund_request: 0.7 } }, { bot: 'help' }, { bot: 'resume_form' }, { user: 'A12345' }, { action: 'order_status' }];
     const result = await runStory(bot, story(steps), parseText, NOW);
     expect(result).toMatchObject({ passed: true });
-    expect(result.closeCalls).toEqual([{ step: 3, text: 'what can you do', why: 'help 0.52, refund_request 0.40 next' }]);
+    expect(result.closeCalls).toEqual([{ step: 3, text: 'what can you do', why: 'help 0.82, refund_request 0.70 next' }]);
   });
 });
 
@@ -81,7 +81,7 @@ describe('nearby readings', () => {
     return { intent: { name, confidence }, ranking: ranking.map(([n, c]) => ({ name: n, confidence: c })), entities: [] };
   };
   const near = (parse: Understood, confidenceThreshold: number, outOfScopeThreshold: number) =>
-    nearbyReadings(parse, confidenceThreshold, outOfScopeThreshold).map((n) => [n.why, n.parse.intent.name, Number(n.parse.intent.confidence.toFixed(2))]);
+    nearbyReadings(parse, { confidence_threshold: confidenceThreshold }, outOfScopeThreshold).map((n) => [n.why, n.parse.intent.name, Number(n.parse.intent.confidence.toFixed(2))]);
 
   it('put the next intent on top when it is within 0.15 of the top', () => {
     expect(near(reading(['help', 0.7], ['order_status', 0.56]), 0.3, 0)).toEqual([['help 0.70, order_status 0.56 next', 'order_status', 0.7]]);
@@ -93,6 +93,14 @@ describe('nearby readings', () => {
     expect(near(reading(['help', 0.45]), 0.5, 0)).toEqual([['help 0.45, near confidence_threshold 0.5', 'help', 0.5]]);
     expect(near(reading(['help', 0.61]), 0.5, 0)).toEqual([]);
     expect(near({ ...reading(['help', 0.45]), intent: { name: 'out_of_scope', confidence: 0.55 } }, 0.5, 0)).toEqual([]);
+  });
+
+  it('check each dialogue threshold given', () => {
+    const both = nearbyReadings(reading(['help', 0.66]), { confidence_threshold: 0.6, digression_threshold: 0.7 }, 0);
+    expect(both.map((n) => [n.why, n.parse.intent.confidence])).toEqual([
+      ['help 0.66, near confidence_threshold 0.6', 0.59],
+      ['help 0.66, near digression_threshold 0.7', 0.7],
+    ]);
   });
 
   it("answer or decline a message whose top confidence is within 0.1 of the model's out-of-scope threshold", () => {

@@ -75,7 +75,7 @@ export interface CloseCall {
 export const CLOSE_CALL = {
   /** Top intent and the next one in the ranking closer than this. */
   margin: 0.15,
-  /** The top confidence closer than this to confidence_threshold or to the model's out-of-scope threshold. */
+  /** The top confidence closer than this to confidence_threshold, digression_threshold or the model's out-of-scope threshold. */
   threshold: 0.1,
 } as const;
 
@@ -119,10 +119,11 @@ function understoodAs(parse: Understood, given: Record<string, number>): Underst
 
 /**
  * The readings a model trained from the same examples could as well have given (CLOSE_CALL): the
- * next intent on top, the top confidence across confidence_threshold, or across the model's
- * out-of-scope threshold. Each with why it is near.
+ * next intent on top, or the top confidence just across one of the dialogue's thresholds
+ * (`confidence_threshold`, `digression_threshold`) or the model's out-of-scope threshold. Each with
+ * why it is near.
  */
-export function nearbyReadings(parse: Understood, confidenceThreshold: number, outOfScopeThreshold: number): Array<{ why: string; parse: Understood }> {
+export function nearbyReadings(parse: Understood, dialogueThresholds: Record<string, number>, outOfScopeThreshold: number): Array<{ why: string; parse: Understood }> {
   const [top, next] = parse.ranking;
   if (!top) return [];
   const shown = (r: { name: string; confidence: number }) => `${r.name} ${r.confidence.toFixed(2)}`;
@@ -137,10 +138,11 @@ export function nearbyReadings(parse: Understood, confidenceThreshold: number, o
       parse: { ...parse, intent: declined ? top : { name: OUT_OF_SCOPE, confidence: 1 - top.confidence } },
     });
   }
-  if (!declined && top.name !== OUT_OF_SCOPE && Math.abs(top.confidence - confidenceThreshold) < CLOSE_CALL.threshold) {
-    // Just across: below the threshold is unsure, at it is sure.
-    const across = top.confidence >= confidenceThreshold ? Math.max(0, confidenceThreshold - 0.01) : confidenceThreshold;
-    nearby.push({ why: `${shown(top)}, near confidence_threshold ${confidenceThreshold}`, parse: { ...parse, intent: { name: top.name, confidence: across } } });
+  for (const [setting, threshold] of Object.entries(dialogueThresholds)) {
+    if (declined || top.name === OUT_OF_SCOPE || Math.abs(top.confidence - threshold) >= CLOSE_CALL.threshold) continue;
+    // Just across: below a threshold is short of it, at it is enough.
+    const across = top.confidence >= threshold ? Math.max(0, threshold - 0.01) : threshold;
+    nearby.push({ why: `${shown(top)}, near ${setting} ${threshold}`, parse: { ...parse, intent: { name: top.name, confidence: across } } });
   }
   return nearby;
 }
@@ -184,7 +186,7 @@ export async function runStory(bot: DialogueBot, story: Story, parseText: ParseT
         // A nearby reading matters only when the bot would answer it otherwise (a bare answer to a
         // form's question fills the slot whatever the intent).
         const answer = JSON.stringify(step(bot, state, event).actions);
-        const close = nearbyReadings(parse, bot.settings.confidence_threshold, options.outOfScopeThreshold ?? 0).find(
+        const close = nearbyReadings(parse, { confidence_threshold: bot.settings.confidence_threshold, digression_threshold: bot.settings.digression_threshold }, options.outOfScopeThreshold ?? 0).find(
           (nearby) => JSON.stringify(step(bot, state, { ...event, parse: nearby.parse }).actions) !== answer,
         );
         if (close) closeCalls.push({ step: index + 1, text: storyStep.user, why: close.why });
