@@ -147,6 +147,18 @@ export function nearbyReadings(parse: Understood, dialogueThresholds: Record<str
   return nearby;
 }
 
+/**
+ * Why the message is a close call, or null: the first nearby reading the bot would answer otherwise
+ * (the engine is pure, so it is simply asked). A bare answer to a form's question, which fills the
+ * slot whatever the intent, is never one.
+ */
+function closeCallOf(bot: DialogueBot, state: DialogueState, event: Extract<DialogueEvent, { type: 'message' }>, outOfScopeThreshold: number): string | null {
+  const answer = JSON.stringify(step(bot, state, event).actions);
+  const { confidence_threshold, digression_threshold } = bot.settings;
+  const nearby = nearbyReadings(event.parse, { confidence_threshold, digression_threshold }, outOfScopeThreshold);
+  return nearby.find((reading) => JSON.stringify(step(bot, state, { ...event, parse: reading.parse }).actions) !== answer)?.why ?? null;
+}
+
 export interface StoryOptions {
   /** The trained model's out-of-scope threshold (0: none), for CloseCall. */
   outOfScopeThreshold?: number;
@@ -181,16 +193,9 @@ export async function runStory(bot: DialogueBot, story: Story, parseText: ParseT
       if (unknown !== undefined) return fail(index, `understood: intents the bot has`, `"${unknown}", which no flow or rule answers`);
       const modelParse = await parseText(storyStep.user, now);
       const parse = storyStep.understood ? understoodAs(modelParse, storyStep.understood) : modelParse;
-      const event: DialogueEvent = { type: 'message', text: storyStep.user, parse, now, timeZone: 'UTC' };
-      if (!storyStep.understood) {
-        // A nearby reading matters only when the bot would answer it otherwise (a bare answer to a
-        // form's question fills the slot whatever the intent).
-        const answer = JSON.stringify(step(bot, state, event).actions);
-        const close = nearbyReadings(parse, { confidence_threshold: bot.settings.confidence_threshold, digression_threshold: bot.settings.digression_threshold }, options.outOfScopeThreshold ?? 0).find(
-          (nearby) => JSON.stringify(step(bot, state, { ...event, parse: nearby.parse }).actions) !== answer,
-        );
-        if (close) closeCalls.push({ step: index + 1, text: storyStep.user, why: close.why });
-      }
+      const event = { type: 'message' as const, text: storyStep.user, parse, now, timeZone: 'UTC' };
+      const close = storyStep.understood ? null : closeCallOf(bot, state, event, options.outOfScopeThreshold ?? 0);
+      if (close !== null) closeCalls.push({ step: index + 1, text: storyStep.user, why: close });
       transcript.push(`user: ${storyStep.user}  [${parse.intent.name} ${parse.intent.confidence.toFixed(2)}${storyStep.understood ? ' (given)' : ''}${parse.entities.map((e) => `, ${e.entity}=${String(e.value)}`).join('')}]`);
       if (storyStep.intent !== undefined && parse.intent.name !== storyStep.intent) return fail(index, `intent ${storyStep.intent}`, `intent ${parse.intent.name} (${parse.intent.confidence.toFixed(2)})`);
       for (const [entity, value] of Object.entries(storyStep.entities ?? {})) {
