@@ -54,6 +54,12 @@ describe('parley CLI', () => {
     }
   });
 
+  it('stops on a seed list that is not whole numbers, or names one twice', () => {
+    expect(runCli(['test', 'bots/acme.yaml', '--seeds', '1,x']).output).toContain(`option '--seeds <list>' argument '1,x' is invalid. expected whole numbers separated by commas (such as 1,2,3), got "1,x".`);
+    expect(runCli(['test', 'bots/acme.yaml', '--seeds', '1,,2']).exitCode).toBe(1);
+    expect(runCli(['test', 'bots/acme.yaml', '--seeds', '2,2']).output).toContain('"2,2" names a number twice.');
+  });
+
   describe('stops before training, with a plain message and exit code 1', () => {
     afterEach(() => {
       process.exitCode = undefined;

@@ -1,16 +1,26 @@
 /** `parley test <bot>`: runs the bot's conversation tests and prints a pass/fail summary with diffs. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
-import { runStory, StoriesSchema, type StoryResult } from '../../dialogue/stories';
+import { runStory, StoriesSchema, type Stories, type StoryResult } from '../../dialogue/stories';
 import { DefinitionError } from '../../train/definition-files';
-import { BundleError, loadBotRuntime } from '../bot-runtime';
+import { BundleError, loadBotRuntime, type BotRuntime } from '../bot-runtime';
+import { wholeNumberList } from '../options';
+import { createProgressPrinter } from '../progress';
+import { loadTrainer } from '../trainer-modules';
 
 /** `bots/acme.yaml` -> `bots/acme.tests.yaml`; a folder -> `<folder>/tests.yaml`. */
 export function defaultStoriesFile(bot: string): string {
   return /\.(ya?ml|json)$/i.test(bot) ? bot.replace(/\.(ya?ml|json)$/i, '.tests.yaml') : `${bot.replace(/\/$/, '')}/tests.yaml`;
 }
+
+const countLine = (results: readonly StoryResult[]) => {
+  const failed = results.filter((r) => !r.passed).length;
+  return `${results.length - failed} passed, ${failed} failed (${results.length} stories)`;
+};
 
 export function formatResults(results: readonly StoryResult[]): string {
   const lines: string[] = [];
@@ -25,9 +35,34 @@ export function formatResults(results: readonly StoryResult[]): string {
     lines.push('  (add examples that tell the intents apart, or give the step understood: when the story is about the dialogue, not the model)');
     for (const call of closeCalls) lines.push(`  ${call.story}, step ${call.step}: ${JSON.stringify(call.text)}  ${call.why}`);
   }
-  const failed = results.filter((r) => !r.passed).length;
-  lines.push('', `${results.length - failed} passed, ${failed} failed (${results.length} stories)${closeCalls.length > 0 ? `, ${closeCalls.length} close call${closeCalls.length === 1 ? '' : 's'}` : ''}`);
+  lines.push('', `${countLine(results)}${closeCalls.length > 0 ? `, ${closeCalls.length} close call${closeCalls.length === 1 ? '' : 's'}` : ''}`);
   return lines.join('\n');
+}
+
+/** `--seeds`: one line per model, then the stories that fail with some models and pass with others. */
+export function formatAcrossSeeds(runs: ReadonlyArray<{ seed: number; results: readonly StoryResult[] }>): string {
+  const lines = ['', `the stories against ${runs.length} models trained from the same definition:`];
+  for (const { seed, results } of runs) lines.push(`  seed ${seed}: ${countLine(results)}`);
+  const names = runs[0]?.results.map((r) => r.name) ?? [];
+  const fragile = names.flatMap((name) => {
+    const failing = runs.filter((run) => run.results.find((r) => r.name === name)?.passed === false).map((run) => run.seed);
+    return failing.length > 0 ? [{ name, failing }] : [];
+  });
+  if (fragile.length === 0) lines.push('every story passes with every model');
+  else {
+    lines.push('stories that fail with some models (a story that passes only with the model at hand breaks at the next training):');
+    for (const { name, failing } of fragile) {
+      const passing = runs.map((run) => run.seed).filter((seed) => !failing.includes(seed));
+      lines.push(`  ${name}: fails with seed ${failing.join(', ')}${passing.length > 0 ? `; passes with ${passing.join(', ')}` : ''}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function runStories(runtime: BotRuntime, stories: Stories['stories'], now: number): Promise<StoryResult[]> {
+  const results: StoryResult[] = [];
+  for (const story of stories) results.push(await runStory(runtime.dialogue, story, runtime.parse, now, { outOfScopeThreshold: runtime.outOfScopeThreshold }));
+  return results;
 }
 
 export function registerTest(program: Command): void {
@@ -37,7 +72,8 @@ export function registerTest(program: Command): void {
     .description('run the bot’s conversation tests against its trained model; exits 1 on failure')
     .option('--stories <file>', 'conversation tests (default: <bot>.tests.yaml next to the definition)')
     .option('--bundle <dir>', 'trained bundle (default: models/<bot name>/)')
-    .action(async (bot: string, options: { stories?: string; bundle?: string }) => {
+    .option('--seeds <list>', 'train a model with each seed (e.g. 1,2,3) in a temporary folder and run the stories against every one: finds stories that pass only with the model at hand', wholeNumberList)
+    .action(async (bot: string, options: { stories?: string; bundle?: string; seeds?: number[] }) => {
       const file = options.stories ?? defaultStoriesFile(bot);
       if (!existsSync(file)) {
         console.error(`${file} not found: write conversation tests there or pass --stories`);
@@ -50,19 +86,43 @@ export function registerTest(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      let runtime;
+      const now = parsed.output.now ? Date.parse(parsed.output.now) : Date.now();
+      const stories = parsed.output.stories;
+      const seeds = options.seeds;
+      if (seeds !== undefined && options.bundle !== undefined) {
+        console.error('--seeds trains its own models: leave out --bundle');
+        process.exitCode = 1;
+        return;
+      }
       try {
-        runtime = await loadBotRuntime(bot, options.bundle);
+        if (seeds === undefined) {
+          const results = await runStories(await loadBotRuntime(bot, options.bundle), stories, now);
+          console.log(formatResults(results));
+          if (results.some((r) => !r.passed)) process.exitCode = 1;
+          return;
+        }
+        const trainer = await loadTrainer();
+        const root = mkdtempSync(join(tmpdir(), 'parley-seeds-'));
+        try {
+          const wordVectors = trainer.loadWordVectors();
+          const runs: Array<{ seed: number; results: StoryResult[] }> = [];
+          for (const [i, seed] of seeds.entries()) {
+            console.error(`Training model ${i + 1} of ${seeds.length} (seed ${seed})...`);
+            const dir = join(root, `seed-${seed}`);
+            await trainer.trainBot({ definitionFile: bot, outDir: dir, wordVectors, seed, onProgress: createProgressPrinter() });
+            const results = await runStories(await loadBotRuntime(bot, dir), stories, now);
+            console.log(`\nseed ${seed}:\n${formatResults(results)}`);
+            runs.push({ seed, results });
+          }
+          console.log(formatAcrossSeeds(runs));
+          if (runs.some((run) => run.results.some((r) => !r.passed))) process.exitCode = 1;
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+        }
       } catch (error) {
         if (!(error instanceof DefinitionError || error instanceof BundleError)) throw error;
         console.error(error.message);
         process.exitCode = 1;
-        return;
       }
-      const now = parsed.output.now ? Date.parse(parsed.output.now) : Date.now();
-      const results: StoryResult[] = [];
-      for (const story of parsed.output.stories) results.push(await runStory(runtime.dialogue, story, runtime.parse, now, { outOfScopeThreshold: runtime.outOfScopeThreshold }));
-      console.log(formatResults(results));
-      if (results.some((r) => !r.passed)) process.exitCode = 1;
     });
 }
