@@ -1,7 +1,7 @@
 /** `parley train <bot.yaml|dir>`: trains the bot's model and writes its bundle. */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ONE_THREAD_HELP, wholeNumber } from '../options';
-import { writeFileSync } from 'node:fs';
 import { fileProblem, folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
 import { describeHeldOut } from '../train-summary';
