@@ -231,6 +231,17 @@ describe('digression threshold', () => {
     expect(run([...askedForEmail, say('are you open sunday?', parse('business_hours', 0.75))]).last.flatMap((a) => (a.type === 'say' ? [a.text] : []))[0]).toBe('We are open 9 to 6.');
   });
 
+  it('applies to the cancel intent too; the cancel words leave the form whatever the model says', () => {
+    const unsure = run([...askedForEmail, say('bob at example', parse('cancel', 0.65))]);
+    expect(unsure.last[0]).toMatchObject({ type: 'ask', response: 'slot_invalid', slot: 'email' });
+    expect(unsure.state.form).toMatchObject({ flow: 'password_reset', asking: 'email' });
+    const sure = run([...askedForEmail, say("let's drop this", parse('cancel', 0.75))]);
+    expect(sure.last[0]).toMatchObject({ type: 'say', response: 'form_cancelled' });
+    expect(sure.state.form).toBeNull();
+    const words = run([...askedForEmail, say('never mind', parse('help', 0.9))]);
+    expect(words.last[0]).toMatchObject({ type: 'say', response: 'form_cancelled' });
+  });
+
   it('applies only while a form waits for an answer, and follows the setting', () => {
     expect(texts(run([say('help?', parse('help', 0.65))]).last)).toEqual(['I can help with orders, refunds and passwords.']);
     const lenient: DialogueBot = { ...bot, settings: { ...bot.settings, digression_threshold: 0.6 } };

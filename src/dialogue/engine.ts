@@ -131,7 +131,9 @@ class Turn {
       if (is(this.settings.deny_intent)) return this.resume();
     }
 
-    if (CANCEL_WORDS.test(text) || is(this.settings.cancel_intent)) {
+    // The words always cancel; the model's reading of a cancel, like any other way out of a question,
+    // needs digression_threshold (cancelling drops what the form has collected so far).
+    if (CANCEL_WORDS.test(text) || (sureEnoughToDigress && intent === this.settings.cancel_intent)) {
       if (state.form) {
         state.form = null;
         return this.say('form_cancelled');
