@@ -42,6 +42,11 @@ export interface Featurizer {
   readonly config: FeaturizerConfig;
   featurize(text: string): Features;
   tokenId(norm: string): number;
+  /**
+   * The sentence features of `text` (the sparse path's: words, word pairs, character n-grams) hashed
+   * into a table of `buckets` rows, before any compaction: the light stage's own table.
+   */
+  sentenceBuckets(text: string, buckets: number): number[];
 }
 
 export const PAD_TOKEN = '<pad>';
@@ -77,10 +82,10 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
     return buckets;
   }
 
-  function sentenceFeatures(words: readonly string[]): number[] {
+  function sentenceFeatures(words: readonly string[], buckets: number): number[] {
     const seen = new Set<number>();
     const add = (feature: string) => {
-      if (seen.size < config.sparseFeatures) seen.add(bucketOf(feature, config.sparseBuckets));
+      if (seen.size < config.sparseFeatures) seen.add(bucketOf(feature, buckets));
     };
     // Most telling first, so a cut on long messages drops the weakest features.
     for (const word of words) add(`w:${word}`);
@@ -117,6 +122,7 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
   return {
     config,
     tokenId,
+    sentenceBuckets: (text, buckets) => sentenceFeatures(tokenize(text, config.maxTokens).map((span) => span.norm), buckets),
     featurize(text) {
       const { maxTokens, ngramsPerToken, sparseFeatures } = config;
       const spans = tokenize(text, maxTokens);
@@ -134,7 +140,7 @@ export function createFeaturizer(config: FeaturizerConfig): Featurizer {
         ngrams.set(ngramRows(tokenNgrams(span.norm, text.slice(span.start, span.end))), t * ngramsPerToken);
       });
       const sparse = new Int32Array(sparseFeatures);
-      sparse.set(sparseRows(sentenceFeatures(words)));
+      sparse.set(sparseRows(sentenceFeatures(words, config.sparseBuckets)));
       return { tokens, mask, ngrams, sparse, tokenFeatures, spans };
     },
   };

@@ -53,13 +53,13 @@ export function bitsetOf(kept: (bucket: number) => boolean, buckets: number): st
 }
 
 // btoa/atob exist in browsers, workers and Node alike; they work on binary strings.
-function base64OfBytes(bytes: Uint8Array): string {
+export function base64OfBytes(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary);
 }
 
-function bytesOfBase64(text: string): Uint8Array {
+export function bytesOfBase64(text: string): Uint8Array {
   const binary = atob(text);
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
