@@ -22,3 +22,13 @@ export function describeHeldOut(heldOut: TrainBotSummary['heldOut']): string[] {
   }
   return lines;
 }
+
+/** The light stage's line: how it does on the same held-out examples, and its table's bytes. */
+export function describeLightStage(light: TrainBotSummary['light']): string {
+  const bytes = `${(light.tableBytes / 1024).toFixed(1)} KB int8`;
+  const heldOut = light.heldOut;
+  if (heldOut === null) return `light stage        ${bytes}`;
+  const percent = (part: number, whole: number) => `${((part / Math.max(whole, 1)) * 100).toFixed(2)}%`;
+  const declined = heldOut.outOfScope > 0 ? `, ${heldOut.outOfScopeDeclined} of ${heldOut.outOfScope} out_of_scope declined` : '';
+  return `light stage        ${percent(heldOut.inScopeRight, heldOut.inScope)} of the held-out examples${declined}; ${bytes} (answers while the transformer loads)`;
+}

@@ -28,6 +28,7 @@ vi.mock('./trainer-modules', async () => {
           intents: 2,
           examples: 40,
           heldOut: { inScope: 4, inScopeRight: 3, outOfScope: 0, outOfScopeDeclined: 0, answers: [miss], misses: [miss] },
+          light: { heldOut: { inScope: 4, inScopeRight: 4, outOfScope: 0, outOfScopeDeclined: 0, answers: [], misses: [] }, tableBytes: 2048 },
           refit: { examples: 40, epochs: 3, alongside: options.finalFitAlongside === false ? { reason: 'turned off (finalFitAlongside: false)' } : true },
           modelBytes: 1,
           seconds: 1,
@@ -66,6 +67,7 @@ describe('parley train and parley eval', () => {
     const printed = await run(['train', 'bots/acme.yaml', '--out', out, '--one-thread']);
     expect(calls.trainBot).toEqual([expect.objectContaining({ finalFitAlongside: false })]);
     expect(printed).toContain('final fit          all 40 examples, 3 epochs, after the held-out run (--one-thread)');
+    expect(printed).toContain('light stage        100.00% of the held-out examples; 2.0 KB int8 (answers while the transformer loads)');
 
     const alongside = await run(['train', 'bots/acme.yaml', '--out', out]);
     expect(calls.trainBot[1]).not.toHaveProperty('finalFitAlongside');

@@ -7,10 +7,10 @@ import type { FeaturizerConfig } from './featurize';
 import { HASHED_TABLES, keptRowCount } from './kept-rows';
 import type { ModelConfig } from './model-spec';
 
-/** Written by this version; 3 added the compacted tables (featurizer.keptRows). */
-export const NLU_BUNDLE_FORMAT = 3;
-/** Still read: bundles of format 2 have whole tables, which the featurizer handles as before. */
-const READABLE_FORMATS = [2, NLU_BUNDLE_FORMAT] as const;
+/** Written by this version; 3 added the compacted tables (featurizer.keptRows), 4 the light stage (`light`). */
+export const NLU_BUNDLE_FORMAT = 4;
+/** Still read: bundles of format 2 have whole tables, which the featurizer handles as before; 2 and 3 have no light stage. */
+const READABLE_FORMATS = [2, 3, NLU_BUNDLE_FORMAT] as const;
 
 const positiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 
@@ -46,6 +46,18 @@ const FeaturizerSchema = v.object({
   keptRows: v.optional(v.object({ ngrams: v.optional(v.string()), sparse: v.optional(v.string()), tokenFeatures: v.optional(v.string()) })),
 });
 
+const finite = v.pipe(v.number(), v.finite());
+
+const LightStageSchema = v.object({
+  buckets: v.pipe(positiveInt, v.minValue(2)),
+  keptRows: v.string(),
+  weights: v.string(),
+  scales: v.array(finite),
+  bias: v.array(finite),
+  temperature: v.pipe(v.number(), v.minValue(0.01)),
+  threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
+});
+
 export const NluBundleSchema = v.object({
   format: v.picklist(READABLE_FORMATS),
   model: v.object({
@@ -66,6 +78,8 @@ export const NluBundleSchema = v.object({
   temperature: v.pipe(v.number(), v.minValue(0.01)),
   threshold: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
   outOfScopeLabel: v.nullable(v.string()),
+  /** The light stage (src/nlu/light/): absent from bundles before format 4. */
+  light: v.optional(LightStageSchema),
 });
 
 export type NluBundle = Omit<v.InferOutput<typeof NluBundleSchema>, 'config' | 'featurizer'> & { config: ModelConfig; featurizer: FeaturizerConfig };
@@ -83,6 +97,8 @@ export function parseNluBundle(data: unknown, source: string): { ok: true; value
   if (transitions && (transitions.start.length !== bundle.tags.length || transitions.end.length !== bundle.tags.length || transitions.matrix.length !== bundle.tags.length ** 2)) {
     problems.push(`${source}: transitions: sizes do not match ${bundle.tags.length} tags`);
   }
+  const light = bundle.light;
+  if (light && (light.scales.length !== bundle.labels.length || light.bias.length !== bundle.labels.length)) problems.push(`${source}: light: ${light.bias.length} biases and ${light.scales.length} scales for ${bundle.labels.length} labels`);
   if (bundle.featurizer.vocabulary.length !== bundle.config.vocabSize) problems.push(`${source}: featurizer.vocabulary: ${bundle.featurizer.vocabulary.length} words for a vocabulary of ${bundle.config.vocabSize}`);
   const kept = bundle.featurizer.keptRows ?? {};
   for (const { kept: key, rows: field } of HASHED_TABLES) {

@@ -30,8 +30,12 @@ export interface ParsedEntity {
   extractor: string;
 }
 
+/** Which model answered: the light stage (plain JavaScript) or the full one (the transformer). */
+export type Stage = 'light' | 'full';
+
 export interface ParseResult {
   text: string;
+  stage: Stage;
   /** The intent, or `out_of_scope` when the model is not confident enough (or says so). */
   intent: IntentScore;
   /** Top 5 intents of the model, most likely first. */
@@ -54,22 +58,11 @@ export function createParser(bundle: NluBundle, runner: ModelRunner, extractors:
       const text = rawText.slice(0, MAX_PARSE_CHARS);
       const features = featurizer.featurize(text);
       const featurized = now();
-      if (features.spans.length === 0) {
-        const entities = extractEntities(text, extractors, context).map(toParsed);
-        const end = now();
-        return { text, intent: { name: OUT_OF_SCOPE, confidence: 1 }, ranking: [], entities, timings: { featurizeMs: featurized - started, modelMs: 0, decodeMs: end - featurized, totalMs: end - started } };
-      }
+      if (features.spans.length === 0) return nothingToRead(text, extractors, context, 'full', started, featurized);
       const outputs = await runner.run(features);
       const ran = now();
 
-      const probabilities = softmax(outputs.intentLogits, bundle.temperature);
-      const ranking = [...probabilities]
-        .map((confidence, i) => ({ name: bundle.labels[i]!, confidence }))
-        .sort((a, b) => b.confidence - a.confidence)
-        .slice(0, 5);
-      const top = ranking[0]!;
-      const outOfScope = top.name === bundle.outOfScopeLabel || top.confidence < bundle.threshold;
-      const intent = outOfScope ? { name: OUT_OF_SCOPE, confidence: top.name === bundle.outOfScopeLabel ? top.confidence : 1 - top.confidence } : top;
+      const { intent, ranking } = rankIntents(outputs.intentLogits, bundle.labels, bundle.outOfScopeLabel, bundle.temperature, bundle.threshold);
 
       const tagged: ExtractedEntity[] = decodeEntities(outputs.entityLogits, bundle.tags, features.spans, bundle.transitions).map((span) => ({
         ...span,
@@ -80,9 +73,32 @@ export function createParser(bundle: NluBundle, runner: ModelRunner, extractors:
       const ruled = extractEntities(text, extractors, context);
       const entities = mergeModelAndRules(tagged, ruled).map(toParsed);
       const end = now();
-      return { text, intent, ranking, entities, timings: { featurizeMs: featurized - started, modelMs: ran - featurized, decodeMs: end - ran, totalMs: end - started } };
+      return { text, stage: 'full', intent, ranking, entities, timings: { featurizeMs: featurized - started, modelMs: ran - featurized, decodeMs: end - ran, totalMs: end - started } };
     },
   };
+}
+
+/** No token to read (only spaces or control characters): out of scope, with whatever the rules find. */
+export function nothingToRead(text: string, extractors: readonly Extractor[], context: ExtractionContext, stage: Stage, started: number, featurized: number): ParseResult {
+  const entities = extractEntities(text, extractors, context).map(toParsed);
+  const end = performance.now();
+  return { text, stage, intent: { name: OUT_OF_SCOPE, confidence: 1 }, ranking: [], entities, timings: { featurizeMs: featurized - started, modelMs: 0, decodeMs: end - featurized, totalMs: end - started } };
+}
+
+/**
+ * Calibrated confidences (softmax at the temperature), the top 5, and the answer: out of scope when
+ * the out-of-scope class wins or the top confidence is below the threshold. One rule for both stages.
+ */
+export function rankIntents(logits: ArrayLike<number>, labels: readonly string[], outOfScopeLabel: string | null, temperature: number, threshold: number): Pick<ParseResult, 'intent' | 'ranking'> {
+  const probabilities = softmax(logits, temperature);
+  const ranking = [...probabilities]
+    .map((confidence, i) => ({ name: labels[i]!, confidence }))
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, 5);
+  const top = ranking[0]!;
+  const outOfScope = top.name === outOfScopeLabel || top.confidence < threshold;
+  const intent = outOfScope ? { name: OUT_OF_SCOPE, confidence: top.name === outOfScopeLabel ? top.confidence : 1 - top.confidence } : top;
+  return { intent, ranking };
 }
 
 /**
@@ -95,7 +111,7 @@ function mergeModelAndRules(model: ExtractedEntity[], rules: ExtractedEntity[]):
   return [...kept, ...rules].sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
-function toParsed(entity: ExtractedEntity): ParsedEntity {
+export function toParsed(entity: ExtractedEntity): ParsedEntity {
   const { entity: name, value, text, start, end, confidence, extractor } = entity;
   return { entity: name, value, text, start, end, confidence, extractor };
 }

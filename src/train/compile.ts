@@ -7,7 +7,7 @@ import type { TrainedModel } from './trainer';
 
 export const MODEL_FILE = 'model.onnx';
 
-export function compileNlu(trained: TrainedModel, { quantize = true }: { quantize?: boolean } = {}): { bundle: NluBundle; model: Uint8Array } {
+export function compileNlu(trained: Omit<TrainedModel, 'light'> & { light?: TrainedModel['light'] }, { quantize = true }: { quantize?: boolean } = {}): { bundle: NluBundle; model: Uint8Array } {
   const { config, featurizer, weights } = compactHashedTables(trained);
   const model = exportOnnx(config, weights, { quantize });
   const bundle: NluBundle = {
@@ -21,6 +21,7 @@ export function compileNlu(trained: TrainedModel, { quantize = true }: { quantiz
     temperature: trained.temperature,
     threshold: trained.threshold,
     outOfScopeLabel: trained.outOfScopeLabel,
+    ...(trained.light && { light: trained.light.bundle }),
   };
   return { bundle, model };
 }

@@ -92,4 +92,17 @@ export const trainDefaults = {
    * decides it in a 12-epoch run.
    */
   weightAveragingEpochs: 1,
+  /**
+   * The light stage (src/train/light-stage.ts): a linear model over the hashed sentence features that
+   * plain JavaScript evaluates while the transformer loads.
+   */
+  lightStage: {
+    buckets: 4096,
+    epochs: 12,
+    learningRate: 0.3,
+    l2: 1e-6,
+    featureDropout: 0.2,
+    labelSmoothing: 0.05,
+    typoRate: 0.3,
+  },
 } as const;

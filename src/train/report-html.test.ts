@@ -15,6 +15,7 @@ function summaryWith(answers: HeldOutAnswer[]): TrainBotSummary {
     name: 'Acme',
     intents: 3,
     examples: 60,
+    light: { heldOut: null, tableBytes: 1000 },
     heldOut: {
       inScope: inScope.length,
       inScopeRight: inScope.filter((a) => a.answered === a.intent).length,

@@ -56,6 +56,8 @@ export interface TrainBotSummary {
    * without them; null when there were too few to hold any out.
    */
   heldOut: HeldOutScores | null;
+  /** The light stage: its held-out scores and table bytes. */
+  light: { heldOut: HeldOutScores | null; tableBytes: number };
   /** The final fit on all examples (see TrainedModel.refit), or null when there was none. */
   refit: TrainedModel['refit'];
   modelBytes: number;
@@ -106,6 +108,7 @@ export async function trainBot(options: {
     intents: trained.labels.length,
     examples: examples.length,
     heldOut: trained.heldOut,
+    light: { heldOut: trained.light.heldOut, tableBytes: trained.light.tableBytes },
     refit: trained.refit,
     modelBytes: model.byteLength,
     seconds: (performance.now() - started) / 1000,

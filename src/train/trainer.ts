@@ -19,6 +19,7 @@ import { carveValidation, type Example } from './examples';
 import { batchTensors, clampPaddingRows, exportWeights, forward, initParameters, type Parameters } from './model';
 import { seededRandom, shuffle } from './random';
 import { WeightAverage } from './weight-average';
+import { trainLightStage, type LightStageOptions, type TrainedLightStage } from './light-stage';
 import { startFinalFitAlongside, type FinalFitAlongside, type FinalFitControl, type FitOptions, type NetworkData } from './final-fit';
 import { buildVocabulary, type Vocabulary } from './vocabulary';
 import type { WordVectors } from './word-vectors';
@@ -57,6 +58,8 @@ export interface TrainOptions {
    * time on two cores; the same weights as running it afterwards in this thread). Default true.
    */
   finalFitAlongside?: boolean;
+  /** The light stage's settings (trainDefaults.lightStage has the defaults). */
+  lightStage?: Partial<LightStageOptions>;
   /** Regularisation; trainDefaults has the defaults. */
   regularization?: Partial<Regularization>;
   onProgress?: (progress: TrainProgress) => void;
@@ -112,6 +115,8 @@ export interface TrainedModel {
   validExamples: number;
   /** How the selection run's network, calibrated and with the threshold, did on them (null: none held out). */
   heldOut: HeldOutScores | null;
+  /** The light stage: the linear model the browser answers with while the network loads. */
+  light: TrainedLightStage;
   /** The final fit on every example (validation split included), or null when there was none. */
   refit: {
     examples: number;
@@ -179,6 +184,19 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
     const outOfScope = selection.labels.includes(outOfScopeLabel) ? outOfScopeLabel : null;
     const threshold = outOfScope ? chooseThreshold(heldOutLogits, heldOutLabels, selection.labels, outOfScope, temperature) : 0;
     const heldOut = heldOutExamples.length > 0 ? scoreHeldOut(heldOutExamples, heldOutLogits, selection.labels, outOfScope, temperature, threshold) : null;
+    // The light stage learns from the same split, is calibrated on the same held-out examples, and
+    // is fitted again on all of them when the network is.
+    const light = trainLightStage({
+      train: split.train,
+      heldOut: heldOutExamples,
+      watched,
+      ...(refitting && { refitOn: all }),
+      labels: selection.labels,
+      outOfScope,
+      featurizer: selection.featurizer,
+      seed,
+      ...(options.lightStage && { options: options.lightStage }),
+    });
 
     // The held-out examples are the author's too: when the split was carved out of them, the final
     // network trains on all of them for as many epochs as early stopping kept (calibration stays).
@@ -207,6 +225,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainedModel> {
       history: selection.history,
       validExamples: heldOutExamples.length,
       heldOut,
+      light,
       refit,
       trainSeconds: (performance.now() - started) / 1000,
     };

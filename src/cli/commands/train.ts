@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ONE_THREAD_HELP, wholeNumber } from '../options';
 import { fileProblem, folderProblem } from '../output-paths';
 import { createProgressPrinter } from '../progress';
-import { describeHeldOut } from '../train-summary';
+import { describeHeldOut, describeLightStage } from '../train-summary';
 import type { TrainBotSummary } from '../../train/train-bot';
 import { loadTrainer } from '../trainer-modules';
 
@@ -63,6 +63,7 @@ export function registerTrain(program: Command): void {
           `intents            ${summary.intents}`,
           `examples           ${summary.examples}`,
           ...describeHeldOut(summary.heldOut),
+          describeLightStage(summary.light),
           `final fit          ${describeFinalFit(summary.refit, summary.examples, options)}`,
           `model bytes        ${summary.modelBytes}`,
           `seconds            ${summary.seconds.toFixed(1)}`,
