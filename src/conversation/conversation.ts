@@ -229,7 +229,12 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     return model.load().then(
       (info) => {
         if (understanding.peek() === 'loading') understanding.value = 'ready';
-        events.emit('modelReady', info);
+        if (info.stage === 'full') return void events.emit('modelReady', info);
+        events.emit('lightReady', info);
+        // The light stage answers until the full model is warm; a failed full model leaves it answering.
+        model.onFullStage?.((event) => {
+          if (event.ok) events.emit('modelReady', event.info);
+        });
       },
       (error: unknown) => {
         understanding.value = 'failed';

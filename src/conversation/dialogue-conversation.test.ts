@@ -33,12 +33,13 @@ function fakeUnderstanding(failures: Record<string, Error> = {}): Understanding 
     'a human please': { intent: 'talk_to_human' },
   };
   return {
-    load: async () => ({ backend: 'wasm', backendReason: 'test', modelBytes: 1, fromCache: false, loadMs: 1, warmupMs: 1 }) satisfies LoadInfo,
+    load: async () => ({ stage: 'full', backend: 'wasm', backendReason: 'test', modelBytes: 1, fromCache: false, loadMs: 1, warmupMs: 1 }) satisfies LoadInfo,
     parse: async (text) => {
       if (failures[text]) throw failures[text];
       const hit = known[text] ?? { intent: 'out_of_scope' };
       const result: ParseResult = {
         text,
+        stage: 'full',
         intent: { name: hit.intent, confidence: 0.95 },
         ranking: [{ name: hit.intent, confidence: 0.95 }],
         entities: (hit.entities ?? []).map((e) => ({ ...e, text: e.value, start: 0, end: e.value.length, confidence: 1, extractor: 'model' })),
@@ -68,6 +69,44 @@ async function askForOrder(chat: ReturnType<typeof conversation>, orderId: strin
 }
 
 describe('conversation with the dialogue engine', () => {
+  it('a form begun on the light stage goes on with the full model once it is warm; each message is understood once, by one stage', async () => {
+    // The light stage answers until the test says the full model is warm.
+    let fullReady: ((event: { ok: true; info: LoadInfo }) => void) | null = null;
+    const base = fakeUnderstanding();
+    let stage: 'light' | 'full' = 'light';
+    const parses: string[] = [];
+    const understanding: Understanding = {
+      load: async () => ({ stage: 'light', loadMs: 1, fullModel: 'loading' }),
+      onFullStage: (listener) => {
+        fullReady = listener;
+        return () => undefined;
+      },
+      parse: async (text) => {
+        parses.push(text);
+        return { ...(await base.parse(text)), stage };
+      },
+    };
+    const fulfill = vi.fn<Fulfill>(async () => ({ ok: true, slots: { order_state: 'shipped' } }));
+    const chat = conversation(fulfill, understanding);
+    const heard: string[] = [];
+    chat.on('lightReady', () => heard.push('lightReady'));
+    chat.on('modelReady', (info) => heard.push(`modelReady ${info.backend}`));
+    chat.on('understood', ({ result }) => heard.push(`understood ${result.text} by ${result.stage}`));
+    await chat.start();
+    chat.send('where is my order');
+    await settle();
+    expect(chat.messages.value.at(-1)?.text).toBe('What is your order number?');
+
+    stage = 'full';
+    fullReady!({ ok: true, info: { stage: 'full', backend: 'wasm', backendReason: 'test', modelBytes: 1, fromCache: false, loadMs: 1, warmupMs: 1 } });
+    chat.send('A12345');
+    await settle();
+    expect(chat.messages.value.at(-1)?.text).toBe('Order A12345 is shipped.');
+    expect(fulfill).toHaveBeenCalledTimes(1);
+    expect(parses).toEqual(['where is my order', 'A12345']);
+    expect(heard).toEqual(['lightReady', 'understood where is my order by light', 'modelReady wasm', 'understood A12345 by full']);
+  });
+
   it('runs a form: asks the missing slot, calls the backend with it, answers with what it returned', async () => {
     const fulfill = vi.fn<Fulfill>(async () => ({ ok: true, slots: { order_state: 'shipped' } }));
     const chat = conversation(fulfill);

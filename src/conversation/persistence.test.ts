@@ -18,12 +18,13 @@ const dialogue = v.parse(DialogueBotSchema, {
 });
 
 const understanding: Understanding = {
-  load: async () => ({ backend: 'wasm', backendReason: 'test', modelBytes: 1, fromCache: false, loadMs: 1, warmupMs: 1 }),
+  load: async () => ({ stage: 'full', backend: 'wasm', backendReason: 'test', modelBytes: 1, fromCache: false, loadMs: 1, warmupMs: 1 }),
   parse: async (text): Promise<ParseResult> => {
     const order = /[A-Z]\d{5}/.exec(text)?.[0];
     const intent = /where is my order/.test(text) ? 'order_status' : 'out_of_scope';
     return {
       text,
+      stage: 'full',
       intent: { name: intent, confidence: 0.95 },
       ranking: [{ name: intent, confidence: 0.95 }],
       entities: order ? [{ entity: 'order_id', value: order, text: order, start: text.indexOf(order), end: text.indexOf(order) + 6, confidence: 1, extractor: 'model' }] : [],

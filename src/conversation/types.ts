@@ -3,15 +3,21 @@ import type { ReadonlySignal } from '@preact/signals-core';
 import type { MenuBot } from '../bot/menu-bot';
 import type { Strings } from '../i18n';
 import type { ParseResult } from '../nlu/parse';
-import type { LoadInfo } from '../nlu/protocol';
+import type { FullStageEvent } from '../nlu/client';
+import type { LightLoadInfo, LoadInfo, StageInfo } from '../nlu/protocol';
 import type { SessionStore } from '../store/session-store';
 import type { Fulfill } from './dialogue-turn';
 import type { Channel, Locks } from './session-sync';
 
 /** The language model, injected (the widget's is a Web Worker; tests give their own). */
 export interface Understanding {
-  /** Loads and warms the model; rejects when it cannot. */
-  load(): Promise<LoadInfo>;
+  /**
+   * Loads until a stage can answer: the light stage when the bundle has one (the full model then
+   * loads behind it), else the warm full model; rejects when none can.
+   */
+  load(): Promise<StageInfo>;
+  /** Hears once whether the full model became warm behind the light stage, or failed to. */
+  onFullStage?(listener: (event: FullStageEvent) => void): () => void;
   /**
    * Rejects with an error whose `code` is 'timeout' when the model did not answer in time (it may
    * only be slow, and is tried again), and with any other error when it is gone.
@@ -58,7 +64,9 @@ export interface ConversationEvents {
   feedback: { message: ChatMessage; rating: Rating };
   error: ConversationError;
   ready: { botName: string };
-  /** The language model is loaded and warm: which backend runs it, and how long loading took. */
+  /** The light stage can answer (typed messages are understood from now on; the full model may still load). */
+  lightReady: LightLoadInfo;
+  /** The full language model is loaded and warm: which backend runs it, and how long loading took. */
   modelReady: LoadInfo;
   /** The bot hands the conversation to a person: the host page connects one (live chat, ticket). */
   handoff: { reason: string; sessionId: string; slots: Record<string, string | number | boolean>; transcript: readonly ChatMessage[] };

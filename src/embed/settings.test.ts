@@ -18,4 +18,11 @@ describe('script-tag settings', () => {
   it('reads data-open="false" as closed and a valid max length as a number', () => {
     expect(readSettings({ open: 'false', maxLength: '500' }, undefined)).toEqual({ open: false, maxMessageLength: 500 });
   });
+
+  it('reads data-nlu: auto, light, full, or off (no model: buttons only)', () => {
+    expect(readSettings({ nlu: 'full' }, undefined)).toEqual({ nlu: 'full' });
+    expect(readSettings({ nlu: 'light' }, undefined)).toEqual({ nlu: 'light' });
+    expect(readSettings({ nlu: 'off' }, undefined)).toEqual({ nlu: false });
+    expect(readSettings({ nlu: 'fast' }, undefined)).toEqual({});
+  });
 });

@@ -26,6 +26,8 @@ export function readSettings(dataset: DOMStringMap, globalSettings: EmbedSetting
   assign('theme', oneOf(text('theme'), ['auto', 'light', 'dark'] as const));
   assign('load', oneOf(text('load'), ['idle', 'interaction'] as const));
   assign('nluBackend', oneOf(text('nluBackend'), ['auto', 'wasm', 'webgpu'] as const));
+  const nlu = oneOf(text('nlu'), ['auto', 'light', 'full', 'off'] as const);
+  assign('nlu', nlu === 'off' ? false : nlu);
   const maxLength = Number(text('maxLength'));
   assign('maxMessageLength', Number.isInteger(maxLength) && maxLength > 0 ? maxLength : undefined);
   if (dataset.open !== undefined) assign('open', dataset.open !== 'false');

@@ -1,11 +1,14 @@
 /**
- * The main thread's side of the NLU worker: request ids, timeouts, and a clear error when the worker
- * or the model fails (the conversation then falls back to buttons-only mode).
+ * The main thread's side of the NLU worker: request ids, timeouts, which stage can answer, and a clear
+ * error when the worker or the model fails (the conversation then falls back to buttons-only mode).
  */
-import type { ParseResult } from './parse';
-import type { Backend, LoadInfo, NluErrorCode, WorkerRequest, WorkerResponse } from './protocol';
+import type { ParseResult, Stage } from './parse';
+import type { Backend, LoadInfo, NluErrorCode, StageInfo, Stages, WorkerMessage, WorkerRequest, WorkerResponse } from './protocol';
 
 export type NluState = 'idle' | 'loading' | 'ready' | 'failed';
+
+/** The full model after the light stage answered: warm, or failed (the light stage goes on answering). */
+export type FullStageEvent = { ok: true; info: LoadInfo } | { ok: false; error: NluClientError };
 
 export interface NluClientOptions {
   /** Creates the worker (injected: the widget points it at parley-nlu-worker.js, tests at a fake). */
@@ -13,14 +16,23 @@ export interface NluClientOptions {
   botUrl: string;
   runtimeUrl: string;
   backend?: Backend;
+  /** What to load (default 'both': the light stage first, then the full model); see stage-policy.ts. */
+  stages?: Stages;
   loadTimeoutMs?: number;
   parseTimeoutMs?: number;
 }
 
 export interface NluClient {
   readonly state: NluState;
-  /** Starts loading (once); resolves when the model is warm, rejects with an NluClientError. */
-  load(): Promise<LoadInfo>;
+  /** The stage that answers a parse sent now ('none' before the first is ready). */
+  readonly stage: Stage | 'none';
+  /**
+   * Starts loading (once); resolves when a stage can answer (the light stage when the bundle has one,
+   * else the warm full model), rejects with an NluClientError when none can.
+   */
+  load(): Promise<StageInfo>;
+  /** Hears once whether the full model became warm (or failed) behind the light stage. */
+  onFullStage(listener: (event: FullStageEvent) => void): () => void;
   parse(text: string): Promise<ParseResult>;
   dispose(): void;
 }
@@ -44,12 +56,24 @@ interface Pending {
 export function createNluClient(options: NluClientOptions): NluClient {
   let worker: Worker | null = null;
   let state: NluState = 'idle';
-  let loading: Promise<LoadInfo> | null = null;
+  let stage: Stage | 'none' = 'none';
+  let loading: Promise<StageInfo> | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
+  const fullListeners = new Set<(event: FullStageEvent) => void>();
+  let fullOutcome: FullStageEvent | null = null;
+
+  function settleFull(event: FullStageEvent) {
+    if (fullOutcome) return;
+    fullOutcome = event;
+    if (event.ok) stage = 'full';
+    for (const listener of fullListeners) listener(event);
+  }
 
   function failAll(error: NluClientError) {
     state = 'failed';
+    stage = 'none';
+    if (!fullOutcome && loading) settleFull({ ok: false, error });
     for (const entry of pending.values()) {
       clearTimeout(entry.timer);
       entry.reject(error);
@@ -62,12 +86,21 @@ export function createNluClient(options: NluClientOptions): NluClient {
   function ensureWorker(): Worker {
     if (worker) return worker;
     const created = options.createWorker();
-    created.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      const entry = pending.get(event.data.id);
+    created.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      const message = event.data;
+      if (!('id' in message)) {
+        if (message.type === 'full-ready') settleFull({ ok: true, info: message.info });
+        else {
+          console.warn(`[parley] The full language model could not load; the light stage goes on answering: ${message.error.message}`);
+          settleFull({ ok: false, error: new NluClientError(message.error.code, message.error.message) });
+        }
+        return;
+      }
+      const entry = pending.get(message.id);
       if (!entry) return;
-      pending.delete(event.data.id);
+      pending.delete(message.id);
       clearTimeout(entry.timer);
-      entry.resolve(event.data);
+      entry.resolve(message);
     };
     created.onerror = (event) => {
       event.preventDefault?.();
@@ -104,16 +137,28 @@ export function createNluClient(options: NluClientOptions): NluClient {
     get state() {
       return state;
     },
+    get stage() {
+      return stage;
+    },
+    onFullStage(listener) {
+      if (fullOutcome) listener(fullOutcome);
+      else fullListeners.add(listener);
+      return () => fullListeners.delete(listener);
+    },
     load() {
       loading ??= (async () => {
         state = 'loading';
         try {
+          const stages = options.stages ?? 'both';
           const response = expectOk(
-            await request({ type: 'load', botUrl: options.botUrl, runtimeUrl: options.runtimeUrl, backend: options.backend ?? 'auto' }, options.loadTimeoutMs ?? 30_000),
+            await request({ type: 'load', botUrl: options.botUrl, runtimeUrl: options.runtimeUrl, backend: options.backend ?? 'auto', stages }, options.loadTimeoutMs ?? 30_000),
             'load',
           );
           state = 'ready';
-          return response.info;
+          const info = response.info;
+          if (info.stage === 'full') settleFull({ ok: true, info });
+          else stage = 'light';
+          return info;
         } catch (error) {
           const failure = error instanceof NluClientError ? error : new NluClientError('runtime-failed', String(error));
           failAll(failure);

@@ -3,6 +3,13 @@ import type { ParseResult } from './parse';
 
 export type Backend = 'auto' | 'wasm' | 'webgpu';
 
+/**
+ * What the worker loads: 'both' answers with the light stage at once and hands over to the full
+ * model once it is warm; 'light' never fetches onnxruntime or the model; 'full' waits for the model
+ * and lets it answer every message (see stage-policy.ts for who decides).
+ */
+export type Stages = 'both' | 'light' | 'full';
+
 export interface LoadRequest {
   id: number;
   type: 'load';
@@ -11,6 +18,7 @@ export interface LoadRequest {
   /** Absolute URL of the folder holding onnxruntime's .wasm and .mjs files. */
   runtimeUrl: string;
   backend: Backend;
+  stages: Stages;
 }
 
 export interface ParseRequest {
@@ -25,7 +33,9 @@ export interface ParseRequest {
 
 export type WorkerRequest = LoadRequest | ParseRequest;
 
+/** The full model is warm: onnxruntime's backend, bytes, and how long it took. */
 export interface LoadInfo {
+  stage: 'full';
   backend: 'wasm' | 'webgpu';
   /** Why that backend (see backend.ts). */
   backendReason: string;
@@ -36,6 +46,18 @@ export interface LoadInfo {
   warmupMs: number;
 }
 
+/** The light stage can answer (the worker may go on loading the full model: `fullModel`). */
+export interface LightLoadInfo {
+  stage: 'light';
+  /** From the load request to the light stage's first answer. */
+  loadMs: number;
+  /** 'loading' when the full model loads behind it, 'not-loaded' when the light stage is all there is. */
+  fullModel: 'loading' | 'not-loaded';
+}
+
+/** Whichever stage answers first. */
+export type StageInfo = LightLoadInfo | LoadInfo;
+
 export type NluErrorCode = 'bundle-invalid' | 'model-fetch-failed' | 'model-corrupt' | 'runtime-failed' | 'not-loaded' | 'parse-failed';
 
 export interface NluError {
@@ -44,6 +66,11 @@ export interface NluError {
 }
 
 export type WorkerResponse =
-  | { id: number; ok: true; type: 'load'; info: LoadInfo }
+  | { id: number; ok: true; type: 'load'; info: StageInfo }
   | { id: number; ok: true; type: 'parse'; result: ParseResult }
   | { id: number; ok: false; error: NluError };
+
+/** Sent by the worker on its own, after a 'both' load answered with the light stage. */
+export type WorkerEvent = { type: 'full-ready'; info: LoadInfo } | { type: 'full-failed'; error: NluError };
+
+export type WorkerMessage = WorkerResponse | WorkerEvent;

@@ -1,8 +1,11 @@
 /**
- * The NLU Web Worker: loads the bot bundle and its ONNX model into onnxruntime-web (WASM, one thread,
- * or WebGPU: see backend.ts), warms the session with one inference, then answers parse requests. Each
- * onnxruntime build is its own chunk, so only the one in use is fetched. Every failure is answered
- * with an error value naming what failed; the worker never goes silent.
+ * The NLU Web Worker, in two stages. The light stage (a linear model in plain JavaScript, inside
+ * bot.json) answers as soon as the bundle has arrived; the full stage loads the ONNX model into
+ * onnxruntime-web (WASM, one thread, or WebGPU: see backend.ts) behind it, warms it with one
+ * inference, and from then on answers every parse. Each message is answered by the stage that is
+ * ready when it arrives, exactly once. Each onnxruntime build is its own chunk, so only the one in use
+ * is fetched. Every failure is answered with an error value naming what failed; the worker never goes
+ * silent.
  */
 import type * as OrtWasm from 'onnxruntime-web/wasm';
 import { chooseBackend, type BackendChoice } from './backend';
@@ -10,8 +13,10 @@ import { parseNluBundle, type NluBundle } from './bundle';
 import { createExtractors, type ExtractorsDefinition } from './extractors';
 import { fetchVerified, ModelCorruptError } from './model-cache';
 import { createOrtRunner, type ModelRunner } from './model-runner';
+import type { ExtractionContext, Extractor } from './extractors/types';
+import { createLightParser, type LightParser } from './light/light-parser';
 import { createParser, type Parser } from './parse';
-import type { Backend, LoadInfo, LoadRequest, NluError, WorkerRequest, WorkerResponse } from './protocol';
+import type { Backend, LoadInfo, LoadRequest, NluError, StageInfo, WorkerMessage, WorkerRequest, WorkerResponse } from './protocol';
 
 type Ort = typeof OrtWasm;
 
@@ -20,14 +25,17 @@ interface BotFile {
   extractors?: ExtractorsDefinition;
 }
 
-let parser: Parser | null = null;
+let light: LightParser | null = null;
+let full: Parser | null = null;
 
 /** The .wasm each onnxruntime build loads (the WebGPU build needs asyncify for its async kernels). */
 const RUNTIME_WASM_FILES = { wasm: 'ort-wasm-simd-threaded.wasm', webgpu: 'ort-wasm-simd-threaded.asyncify.wasm' } as const;
 
 const importRuntime = (backend: 'wasm' | 'webgpu'): Promise<Ort> => (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm'));
 
-const scope = self as unknown as { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerResponse): void };
+const scope = self as unknown as { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerMessage): void };
+
+const WARM_UP: ExtractionContext = { now: new Date(0), timeZone: 'UTC', locale: 'en' };
 
 class NluFailure extends Error {
   constructor(readonly error: NluError) {
@@ -35,21 +43,44 @@ class NluFailure extends Error {
   }
 }
 
-async function load(request: LoadRequest): Promise<LoadInfo> {
+async function load(request: LoadRequest): Promise<StageInfo> {
   const started = performance.now();
+  const { bot, bundle } = await fetchBundle(request.botUrl);
+  const extractors = createExtractors(bot.extractors ?? {});
+  if (request.stages === 'full' || !bundle.light) {
+    if (request.stages === 'light') throw new NluFailure({ code: 'bundle-invalid', message: `${request.botUrl} has no light stage (a bundle from before format 4): retrain it with parley train, or let the widget load the full model` });
+    return loadFull(request, bundle, extractors, started);
+  }
+  light = createLightParser(bundle, extractors);
+  light.parse('hello', WARM_UP);
+  const info: StageInfo = { stage: 'light', loadMs: performance.now() - started, fullModel: request.stages === 'both' ? 'loading' : 'not-loaded' };
+  if (request.stages === 'both') {
+    // Behind the light stage; from its first warm answer on, the full model answers every message.
+    void loadFull(request, bundle, extractors, performance.now()).then(
+      (loaded) => scope.postMessage({ type: 'full-ready', info: loaded }),
+      (error: unknown) => scope.postMessage({ type: 'full-failed', error: error instanceof NluFailure ? error.error : { code: 'runtime-failed', message: String(error) } }),
+    );
+  }
+  return info;
+}
+
+async function fetchBundle(botUrl: string): Promise<{ bot: BotFile; bundle: NluBundle }> {
   let bot: BotFile;
   try {
-    const response = await fetch(request.botUrl);
-    if (!response.ok) throw new Error(`GET ${request.botUrl} answered ${response.status}`);
+    const response = await fetch(botUrl);
+    if (!response.ok) throw new Error(`GET ${botUrl} answered ${response.status}`);
     bot = (await response.json()) as BotFile;
   } catch (error) {
     throw new NluFailure({ code: 'model-fetch-failed', message: `the bot bundle could not be fetched: ${String(error)}` });
   }
-  if (!bot.nlu) throw new NluFailure({ code: 'bundle-invalid', message: `${request.botUrl} has no language model ("nlu"): train it with parley train` });
-  const parsed = parseNluBundle(bot.nlu, `${request.botUrl} nlu`);
+  if (!bot.nlu) throw new NluFailure({ code: 'bundle-invalid', message: `${botUrl} has no language model ("nlu"): train it with parley train` });
+  const parsed = parseNluBundle(bot.nlu, `${botUrl} nlu`);
   if (!parsed.ok) throw new NluFailure({ code: 'bundle-invalid', message: parsed.problems.join('\n') });
-  const bundle: NluBundle = parsed.value;
+  return { bot, bundle: parsed.value };
+}
 
+/** Fetches (or finds in the cache) the model and the runtime, starts it and warms it. */
+async function loadFull(request: LoadRequest, bundle: NluBundle, extractors: readonly Extractor[], started: number): Promise<LoadInfo> {
   const modelUrl = new URL(bundle.model.file, request.botUrl).href;
   let model: { bytes: Uint8Array; fromCache: boolean };
   try {
@@ -61,11 +92,12 @@ async function load(request: LoadRequest): Promise<LoadInfo> {
 
   const choice = chooseBackend(request.backend, await hasGpuAdapter(request.backend), bundle.config);
   const runner = await startRuntime(choice, model.bytes, bundle, request.runtimeUrl);
-  const extractors = createExtractors(bot.extractors ?? {});
-  parser = createParser(bundle, runner, extractors);
+  const parser = createParser(bundle, runner, extractors);
   const loaded = performance.now();
-  await parser.parse('hello', { now: new Date(), timeZone: 'UTC', locale: 'en' });
+  await parser.parse('hello', WARM_UP);
+  full = parser;
   return {
+    stage: 'full',
     backend: runner.backend,
     backendReason: runner.reason,
     modelBytes: model.bytes.byteLength,
@@ -128,9 +160,11 @@ async function useCachedRuntime(ort: Ort, backend: 'wasm' | 'webgpu', runtimeUrl
 async function answer(request: WorkerRequest): Promise<WorkerResponse> {
   try {
     if (request.type === 'load') return { id: request.id, ok: true, type: 'load', info: await load(request) };
-    if (!parser) return { id: request.id, ok: false, error: { code: 'not-loaded', message: 'parse before the model was loaded' } };
-    const result = await parser.parse(request.text, { now: new Date(request.now), timeZone: request.timeZone, locale: request.locale });
-    return { id: request.id, ok: true, type: 'parse', result };
+    const context = { now: new Date(request.now), timeZone: request.timeZone, locale: request.locale };
+    // The stage that is ready now answers: the full model once warm, the light stage until then.
+    if (full) return { id: request.id, ok: true, type: 'parse', result: await full.parse(request.text, context) };
+    if (light) return { id: request.id, ok: true, type: 'parse', result: light.parse(request.text, context) };
+    return { id: request.id, ok: false, error: { code: 'not-loaded', message: 'parse before the model was loaded' } };
   } catch (error) {
     if (error instanceof NluFailure) return { id: request.id, ok: false, error: error.error };
     return { id: request.id, ok: false, error: { code: request.type === 'load' ? 'runtime-failed' : 'parse-failed', message: String(error) } };

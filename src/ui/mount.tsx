@@ -19,6 +19,7 @@ import { applyTheme } from './theme';
 import { botFileUrl } from '../conversation/load-bot';
 import type { Understanding } from '../conversation/types';
 import type { Backend } from '../nlu/protocol';
+import type { NluPolicy } from '../nlu/stage-policy';
 import { createFulfillmentClient } from '../fulfillment/client';
 import { HOST_TAG } from './host';
 import { browserSyncParts } from '../conversation/session-sync';
@@ -85,7 +86,9 @@ export function mountInShadow(
   const locale = pickLocale(options.locale, navigator.languages ?? [navigator.language]);
   const strings = locales[locale];
   const understanding =
-    typeof options.bot === 'string' && options.nlu !== false ? lazyUnderstanding(options.bot, options.assetsUrl ?? new URL('.', import.meta.url).href, options.nluBackend) : undefined;
+    typeof options.bot === 'string' && options.nlu !== false
+      ? lazyUnderstanding(options.bot, options.assetsUrl ?? new URL('.', import.meta.url).href, options.nluBackend, options.nlu === true || options.nlu === undefined ? 'auto' : options.nlu)
+      : undefined;
   const conversation = createConversation({
     bot: options.bot,
     ...(understanding && { understanding }),
@@ -163,11 +166,22 @@ export function mountInShadow(
 }
 
 /** The NLU client is its own chunk, fetched with the worker when the model starts loading, not before. */
-function lazyUnderstanding(bot: string, assetsUrl: string, backend: Backend | undefined): Understanding & { dispose(): void } {
+function lazyUnderstanding(bot: string, assetsUrl: string, backend: Backend | undefined, policy: NluPolicy): Understanding & { dispose(): void } {
   let client: Promise<Understanding & { dispose(): void }> | undefined;
-  const get = () => (client ??= import('./understanding').then((module) => module.createWorkerUnderstanding(botFileUrl(bot, location.href), assetsUrl, backend)));
+  const get = () => (client ??= import('./understanding').then((module) => module.createWorkerUnderstanding(botFileUrl(bot, location.href), assetsUrl, backend, policy)));
   return {
     load: async () => (await get()).load(),
+    onFullStage: (listener) => {
+      let unsubscribe: (() => void) | undefined;
+      let cancelled = false;
+      void get().then((loaded) => {
+        if (!cancelled) unsubscribe = loaded.onFullStage?.(listener);
+      });
+      return () => {
+        cancelled = true;
+        unsubscribe?.();
+      };
+    },
     parse: async (text) => (await get()).parse(text),
     dispose: () => void client?.then((loaded) => loaded.dispose()),
   };

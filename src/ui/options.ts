@@ -3,6 +3,7 @@ import type { MenuBot } from '../bot/menu-bot';
 import type { Fulfill } from '../conversation/dialogue-turn';
 import type { FulfillmentClientOptions } from '../fulfillment/client';
 import type { Backend } from '../nlu/protocol';
+import type { NluPolicy } from '../nlu/stage-policy';
 
 export type Position = 'left' | 'right';
 export type Theme = 'auto' | 'light' | 'dark';
@@ -38,8 +39,13 @@ export interface WidgetOptions {
   load?: LoadPolicy;
   /** Folder serving parley-nlu-worker.js and ort/ (default: the folder of the widget's own script). */
   assetsUrl?: string;
-  /** false: never load the language model (buttons-only). */
-  nlu?: boolean;
+  /**
+   * The language model: 'auto' (default; true means the same) answers with the light stage at once and
+   * hands over to the full model once it is warm, but keeps the light stage for a visitor who asked to
+   * save data or is on a 2G connection; 'light' never loads the full model; 'full' always loads it and
+   * lets it answer every message (waiting for it); false never loads any model (buttons-only).
+   */
+  nlu?: boolean | NluPolicy;
   /**
    * Where the language model runs: 'auto' (default) picks WebGPU only when the browser has it and the
    * model is big enough to be faster there, else WASM; 'wasm' or 'webgpu' force one (WebGPU falls back
