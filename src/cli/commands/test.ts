@@ -2,10 +2,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import * as v from 'valibot';
 import { parse as parseYaml } from 'yaml';
 import { runStory, StoriesSchema, type Stories, type StoryResult } from '../../dialogue/stories';
+import type { Stage } from '../../nlu/parse';
 import { DefinitionError } from '../../train/definition-files';
 import { BundleError, loadBotRuntime, type BotRuntime } from '../bot-runtime';
 import { wholeNumberList } from '../options';
@@ -73,7 +74,8 @@ export function registerTest(program: Command): void {
     .option('--stories <file>', 'conversation tests (default: <bot>.tests.yaml next to the definition)')
     .option('--bundle <dir>', 'trained bundle (default: models/<bot name>/)')
     .option('--seeds <list>', 'train a model with each seed (e.g. 1,2,3) in a temporary folder and run the stories against every one: finds stories that pass only with the model at hand', wholeNumberList)
-    .action(async (bot: string, options: { stories?: string; bundle?: string; seeds?: number[] }) => {
+    .addOption(new Option('--stage <stage>', 'which stage understands: full (the transformer, what a warm widget runs) or light (what answers while it loads, or alone on Save-Data)').choices(['full', 'light']).default('full'))
+    .action(async (bot: string, options: { stories?: string; bundle?: string; seeds?: number[]; stage: Stage }) => {
       const file = options.stories ?? defaultStoriesFile(bot);
       if (!existsSync(file)) {
         console.error(`${file} not found: write conversation tests there or pass --stories`);
@@ -96,7 +98,7 @@ export function registerTest(program: Command): void {
       }
       try {
         if (seeds === undefined) {
-          const results = await runStories(await loadBotRuntime(bot, options.bundle), stories, now);
+          const results = await runStories(await loadBotRuntime(bot, options.bundle, options.stage), stories, now);
           console.log(formatResults(results));
           if (results.some((r) => !r.passed)) process.exitCode = 1;
           return;
@@ -110,7 +112,7 @@ export function registerTest(program: Command): void {
             console.error(`Training model ${i + 1} of ${seeds.length} (seed ${seed})...`);
             const dir = join(root, `seed-${seed}`);
             await trainer.trainBot({ definitionFile: bot, outDir: dir, wordVectors, seed, onProgress: createProgressPrinter() });
-            const results = await runStories(await loadBotRuntime(bot, dir), stories, now);
+            const results = await runStories(await loadBotRuntime(bot, dir, options.stage), stories, now);
             console.log(`\nseed ${seed}:\n${formatResults(results)}`);
             runs.push({ seed, results });
           }
