@@ -1,14 +1,14 @@
 /** A trained model -> the runtime's NLU bundle (bot.json `nlu`) and the int8 ONNX model bytes. */
 import { createHash } from 'node:crypto';
 import { NLU_BUNDLE_FORMAT, type NluBundle } from '../nlu/bundle';
-import { compactHashedTables } from './export/compact-tables';
+import { compactHashedTables, trainedWordsFirst } from './export/compact-tables';
 import { exportOnnx } from './export/onnx-graph';
 import type { TrainedModel } from './trainer';
 
 export const MODEL_FILE = 'model.onnx';
 
 export function compileNlu(trained: Omit<TrainedModel, 'light'> & { light?: TrainedModel['light'] }, { quantize = true }: { quantize?: boolean } = {}): { bundle: NluBundle; model: Uint8Array } {
-  const { config, featurizer, weights } = compactHashedTables(trained);
+  const { config, featurizer, weights } = trainedWordsFirst(compactHashedTables(trained));
   const model = exportOnnx(config, weights, { quantize });
   const bundle: NluBundle = {
     format: NLU_BUNDLE_FORMAT,

@@ -38,3 +38,30 @@ export function compactHashedTables(model: CompactModel): CompactModel {
   const featurizer = Object.keys(keptRows).length > 0 ? { ...model.featurizer, keptRows } : model.featurizer;
   return { config, featurizer, weights };
 }
+
+/**
+ * Orders the vocabulary so that the words whose learned row training moved come first (after the two
+ * placeholders), the others keeping their order: the exporter's `split` token table then stores the
+ * folded 128-wide rows for those words only (see trainedTokenRows). The featurizer maps the same words
+ * to the same rows, so the logits do not change. The bot's own words come first already; the words this
+ * moves up are general words a typo copy or an entity swap happened to produce.
+ */
+export function trainedWordsFirst(model: CompactModel): CompactModel {
+  const { vocabSize: V, pretrainedDim: P, width: W } = model.config;
+  const vocab = model.weights['embed.vocab']!;
+  const pretrained = model.weights['embed.pretrained']!;
+  const moved = (v: number) => vocab.subarray(v * W, (v + 1) * W).some((value) => value !== 0);
+  const rest = Array.from({ length: V - 2 }, (_, i) => i + 2);
+  const order = [0, 1, ...rest.filter(moved), ...rest.filter((v) => !moved(v))];
+  if (order.every((v, i) => v === i)) return model;
+  const permuted = (table: Float32Array, cols: number) => {
+    const out = new Float32Array(table.length);
+    order.forEach((v, i) => out.set(table.subarray(v * cols, (v + 1) * cols), i * cols));
+    return out;
+  };
+  return {
+    config: model.config,
+    featurizer: { ...model.featurizer, vocabulary: order.map((v) => model.featurizer.vocabulary[v]!) },
+    weights: { ...model.weights, 'embed.vocab': permuted(vocab, W), 'embed.pretrained': permuted(pretrained, P) },
+  };
+}

@@ -12,8 +12,8 @@ const AttributeType = proto.AttributeProto.AttributeType;
 export const IR_VERSION = 8;
 export const OPSET_VERSION = 17;
 
-export type TensorData = Float32Array | Int8Array | Int32Array | BigInt64Array;
-export type ElementType = 'float32' | 'int8' | 'int32' | 'int64';
+export type TensorData = Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
+export type ElementType = 'float32' | 'int8' | 'uint8' | 'int32' | 'int64';
 /** A dimension: a fixed size, or the name of a symbolic one (the batch). */
 export type Dim = number | string;
 /** An attribute: an int, ints, a string, or a float written as `{ float: value }`. */
@@ -23,6 +23,7 @@ export type Attributes = Record<string, AttributeValue>;
 const ELEMENT_TYPES: Record<ElementType, number> = {
   float32: DataType.FLOAT,
   int8: DataType.INT8,
+  uint8: DataType.UINT8,
   int32: DataType.INT32,
   int64: DataType.INT64,
 };
@@ -33,6 +34,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 function elementTypeOf(data: TensorData): ElementType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Int8Array) return 'int8';
+  if (data instanceof Uint8Array) return 'uint8';
   if (data instanceof Int32Array) return 'int32';
   return 'int64';
 }

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INPUT_NAMES, OUTPUT_NAMES, weightShapes, type ModelConfig, type Weights } from '../../nlu/model-spec';
 import { EMBEDDING_HEAVY_CONFIG, SMALL_CONFIG, batchWithMasks, randomBatch, randomWeights, sequenceOf } from './fixtures';
-import { BATCH_DIM, MODEL_SPEC_VERSION, exportOnnx } from './onnx-graph';
+import { BATCH_DIM, MODEL_SPEC_VERSION, exportOnnx, trainedTokenRows } from './onnx-graph';
 import { referenceForward, type ForwardInputs, type ForwardOutputs } from './reference-forward';
 import { maxAbsDiff, runModel, type Session } from './run-onnx';
 
@@ -13,7 +13,7 @@ const { DataType } = onnx.TensorProto;
 /** Operators onnxruntime-web's WASM backend runs; the graph must use nothing else. */
 const WASM_OPERATORS = new Set([
   'Gather', 'MatMul', 'Add', 'Mul', 'Sub', 'Div', 'LayerNormalization', 'Softmax', 'Transpose', 'Reshape', 'Erf',
-  'ReduceSum', 'ReduceMax', 'Identity', 'Unsqueeze', 'Cast', 'Max', 'MatMulInteger', 'DynamicQuantizeLinear',
+  'ReduceSum', 'ReduceMax', 'Identity', 'Unsqueeze', 'Cast', 'Max', 'Min', 'Floor', 'Concat', 'MatMulInteger', 'DynamicQuantizeLinear',
 ]);
 const TABLES = ['embed.pretrained', 'embed.vocab', 'embed.ngram', 'intent.sparse', 'entity.sparse'];
 
@@ -74,8 +74,8 @@ function argmax(values: Float32Array): number {
 describe('exportOnnx: the model file', () => {
   const weights = randomWeights(SMALL_CONFIG, 1);
   // Unfolded, so every spec weight is in the file under its own name.
-  const float = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: false, foldTokenEmbeddings: false }));
-  const int8 = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: true, foldTokenEmbeddings: false }));
+  const float = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: false, tokenTable: 'separate' }));
+  const int8 = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: true, tokenTable: 'separate' }));
 
   it('is IR 8, opset 17, with the spec inputs and outputs and a symbolic batch', () => {
     const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = SMALL_CONFIG;
@@ -111,6 +111,7 @@ describe('exportOnnx: the model file', () => {
     const floatMatMulInputs = int8.nodes.filter((n) => n.opType === 'MatMul').flatMap((n) => n.inputs);
     expect(floatMatMulInputs.filter((name) => byName.has(name))).toEqual([]); // float MatMul only between activations
     for (const [name, shape] of weightShapes(SMALL_CONFIG)) {
+      // The position table is a float constant: int8 per row when it is wide enough (the shipped width), float here.
       const isMatrix = shape.length === 2 && name !== 'embed.position';
       expect(byName.get(name), name).toEqual({ dataType: isMatrix ? DataType.INT8 : DataType.FLOAT, dims: shape });
       if (!isMatrix) continue;
@@ -231,11 +232,52 @@ describe('folded token embeddings', () => {
     const config = EMBEDDING_HEAVY_CONFIG;
     const weights = randomWeights(config, 21);
     const inputs = randomBatch(config, 4, 22);
-    const folded = exportOnnx(config, weights, { quantize: false });
-    const unfolded = exportOnnx(config, weights, { quantize: false, foldTokenEmbeddings: false });
+    const folded = exportOnnx(config, weights, { quantize: false, tokenTable: 'folded' });
+    const unfolded = exportOnnx(config, weights, { quantize: false, tokenTable: 'separate' });
     expect(folded.byteLength).toBeLessThan(unfolded.byteLength);
     const [a, b] = [await run(await session(folded), config, inputs), await run(await session(unfolded), config, inputs)];
     expect(maxAbsDiff(a.intentLogits, b.intentLogits)).toBeLessThan(1e-4);
     expect(maxAbsDiff(a.entityLogits, b.entityLogits)).toBeLessThan(1e-4);
+  });
+});
+
+describe('split token table', () => {
+  // Pretrained vectors narrower than the width, as in the shipped model (100 and 128).
+  const config = { ...EMBEDDING_HEAVY_CONFIG, pretrainedDim: 24 };
+  const moved = 700;
+  // The general words past `moved` kept a zero learned row, as no example used them.
+  const weights = randomWeights(config, 61);
+  weights['embed.vocab']!.fill(0, moved * config.width);
+  const inputs = randomBatch(config, 6, 62);
+
+  it('finds the rows training moved', () => {
+    expect(trainedTokenRows(config, weights)).toBe(moved);
+    expect(trainedTokenRows(config, randomWeights(config, 61))).toBe(config.vocabSize);
+  });
+
+  it('computes the logits of the unfolded graph, with the pretrained vectors alone past the moved rows', async () => {
+    const split = exportOnnx(config, weights, { quantize: false });
+    const tables = summarize(split).initializers;
+    expect(tables.get('embed.token')?.dims).toEqual([moved + 1, config.width]);
+    expect(tables.get('embed.general')?.dims).toEqual([config.vocabSize - moved + 1, config.pretrainedDim]);
+    const separate = exportOnnx(config, weights, { quantize: false, tokenTable: 'separate' });
+    const folded = exportOnnx(config, weights, { quantize: false, tokenTable: 'folded' });
+    expect(split.byteLength).toBeLessThan(folded.byteLength);
+    const [a, b] = [await run(await session(split), config, inputs), await run(await session(separate), config, inputs)];
+    expect(maxAbsDiff(a.intentLogits, b.intentLogits)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(a.entityLogits, b.entityLogits)).toBeLessThan(1e-4);
+    // Every id reads its own word: the first and last moved ids, the first general one, the last id.
+    const edges = batchWithMasks(config, [Array.from({ length: config.maxTokens }, () => 1)], 63);
+    edges.tokens.set([1, moved - 1, moved, moved + 1, config.vocabSize - 1]);
+    const [c, d] = [await run(await session(split), config, edges), await run(await session(separate), config, edges)];
+    expect(maxAbsDiff(c.entityLogits, d.entityLogits)).toBeLessThan(1e-4);
+  });
+
+  it('int8: close to float32, and falls back to the folded table when every row moved', async () => {
+    const int8 = exportOnnx(config, weights, { quantize: true });
+    const float = exportOnnx(config, weights, { quantize: false });
+    const [a, b] = [await run(await session(int8), config, inputs), await run(await session(float), config, inputs)];
+    expect(maxAbsDiff(a.intentLogits, b.intentLogits)).toBeLessThan(0.1);
+    expect(summarize(exportOnnx(config, randomWeights(config, 61), { quantize: true })).initializers.has('embed.general')).toBe(false);
   });
 });

@@ -5,17 +5,27 @@
 import { INPUT_NAMES, LAYER_NORM_EPSILON, MASK_PENALTY, OUTPUT_NAMES, type ModelConfig, type Weights } from '../../nlu/model-spec';
 import { checkWeights } from './check-weights';
 import { GraphBuilder } from './onnx-builder';
-import { weightOps } from './onnx-weights';
+import { weightOps, type Precision } from './onnx-weights';
+
+/**
+ * How the graph gets a token's embedding, `pretrained[v] @ pretrained_proj + vocab[v]` (the same
+ * arithmetic each way):
+ * - `separate`: the spec's tables, a lookup, a matmul and another lookup;
+ * - `folded`: one [vocab x width] table of the sums;
+ * - `split` (default): the sums for the words training moved (rows [0, moved) of `embed.vocab`, see
+ *   trainedTokenRows) and, for the other words (general English words no example used), whose learned
+ *   row is zero, only their pretrained vectors ([.. x pretrainedDim], narrower than the sums), projected
+ *   in the graph; `folded` when every row moved or the pretrained vectors are not narrower.
+ */
+export type TokenTable = 'separate' | 'folded' | 'split';
 
 export interface ExportOptions {
   /** int8 matrices and lookup tables (3-4x smaller when the tables dominate); float32 otherwise. */
   quantize: boolean;
-  /**
-   * Store `pretrained @ pretrained_proj + vocab` as one token table (default true): the same
-   * arithmetic, one lookup instead of a lookup, a matmul and another lookup, and no [vocab x 100]
-   * table in the file.
-   */
-  foldTokenEmbeddings?: boolean;
+  /** Default `split`. */
+  tokenTable?: TokenTable;
+  /** Bits per table and per matmul weight when quantising (see Precision; default EXPORT_PRECISION). */
+  precision?: Precision;
 }
 
 /** `pretrained[v] @ pretrained_proj + vocab[v]` for every token id v: [vocabSize, width]. */
@@ -35,18 +45,59 @@ export function foldTokenEmbeddings(config: ModelConfig, weights: Weights): Floa
 }
 
 export const FOLDED_TOKEN_TABLE = 'embed.token';
+/** `split`: the pretrained vectors of the words past the moved ones, after a zero row. */
+export const GENERAL_TOKEN_TABLE = 'embed.general';
+
+/**
+ * The token ids below which every row of `embed.vocab` that training moved lies: 1 + the last id whose
+ * learned row is not all zero (at least the two placeholders). The exporter's vocabulary order puts
+ * those words first (trainedWordsFirst), so the ids above are the general words no example used.
+ */
+export function trainedTokenRows(config: ModelConfig, weights: Weights): number {
+  const vocab = weights['embed.vocab']!;
+  const W = config.width;
+  for (let v = config.vocabSize - 1; v >= 2; v--) {
+    for (let c = 0; c < W; c++) if (vocab[v * W + c] !== 0) return v + 1;
+  }
+  return 2;
+}
+
+/** The `split` tables: the folded rows [0, moved) and a zero row; a zero row and pretrained rows [moved, vocab). */
+export function splitTokenTables(config: ModelConfig, weights: Weights, moved: number): { token: Float32Array; general: Float32Array } {
+  const { vocabSize: V, pretrainedDim: P, width: W } = config;
+  const token = new Float32Array((moved + 1) * W);
+  token.set(foldTokenEmbeddings(config, weights).subarray(0, moved * W));
+  const general = new Float32Array((V - moved + 1) * P);
+  general.set(weights['embed.pretrained']!.subarray(moved * P, V * P), P);
+  return { token, general };
+}
 
 /** Written to the model's metadata as `parley.model_spec`; bump when model-spec.ts changes. */
-export const MODEL_SPEC_VERSION = '3';
+export const MODEL_SPEC_VERSION = '4';
 export const BATCH_DIM = 'batch';
+
+/** The precision of the quantised export (measured in docs/nlu.md, "A lighter model file"). */
+export const EXPORT_PRECISION: Precision = {};
 
 export function exportOnnx(config: ModelConfig, weights: Weights, options: ExportOptions): Uint8Array {
   checkWeights(config, weights);
   const g = new GraphBuilder();
-  const fold = options.foldTokenEmbeddings ?? true;
-  const w = fold
-    ? weightOps(g, config, { ...weights, [FOLDED_TOKEN_TABLE]: foldTokenEmbeddings(config, weights) }, options.quantize, [[FOLDED_TOKEN_TABLE, [config.vocabSize, config.width]]])
-    : weightOps(g, config, weights, options.quantize);
+  const precision = options.precision ?? EXPORT_PRECISION;
+  const moved = trainedTokenRows(config, weights);
+  // Splitting pays when some rows never moved and the pretrained vectors are narrower than the sums.
+  const splitPays = moved < config.vocabSize && config.pretrainedDim < config.width;
+  const mode: TokenTable = (options.tokenTable ?? 'split') === 'split' ? (splitPays ? 'split' : 'folded') : options.tokenTable!;
+  const derived: Weights = {};
+  const derivedShapes: Array<[string, number[]]> = [];
+  if (mode === 'folded') {
+    derived[FOLDED_TOKEN_TABLE] = foldTokenEmbeddings(config, weights);
+    derivedShapes.push([FOLDED_TOKEN_TABLE, [config.vocabSize, config.width]]);
+  } else if (mode === 'split') {
+    const { token, general } = splitTokenTables(config, weights, moved);
+    Object.assign(derived, { [FOLDED_TOKEN_TABLE]: token, [GENERAL_TOKEN_TABLE]: general });
+    derivedShapes.push([FOLDED_TOKEN_TABLE, [moved + 1, config.width]], [GENERAL_TOKEN_TABLE, [config.vocabSize - moved + 1, config.pretrainedDim]]);
+  }
+  const w = weightOps(g, config, { ...weights, ...derived }, options.quantize, derivedShapes, precision);
   const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F, width: W, heads: H } = config;
   const D = W / H;
   const B = BATCH_DIM;
@@ -71,9 +122,17 @@ export function exportOnnx(config: ModelConfig, weights: Weights, options: Expor
   const mergeHeads = (value: string) => g.node('Reshape', [g.node('Transpose', [value], { perm: [0, 2, 1, 3] }), g.int64s([-1, T, W])]);
 
   // Embedding: [B, T, W].
-  let x = fold ? w.lookup(FOLDED_TOKEN_TABLE, tokens) : add(w.matMul(w.lookup('embed.pretrained', tokens), 'embed.pretrained_proj'), w.lookup('embed.vocab', tokens));
+  let x: string;
+  if (mode === 'folded') x = w.lookup(FOLDED_TOKEN_TABLE, tokens);
+  else if (mode === 'separate') x = add(w.matMul(w.lookup('embed.pretrained', tokens), 'embed.pretrained_proj'), w.lookup('embed.vocab', tokens));
+  else {
+    // Ids at or past `moved` read the zero row `moved` of the first table; ids below it read row 0 of the second.
+    const movedIds = g.node('Min', [tokens, g.constant(new Int32Array([moved]), [])]);
+    const generalIds = g.node('Max', [g.node('Sub', [tokens, g.constant(new Int32Array([moved - 1]), [])]), g.constant(new Int32Array([0]), [])]);
+    x = add(w.lookup(FOLDED_TOKEN_TABLE, movedIds), w.floatMatMul(w.lookup(GENERAL_TOKEN_TABLE, generalIds), 'embed.pretrained_proj'));
+  }
   x = add(x, sum(w.lookup('embed.ngram', ngrams), 2, false));
-  x = add(x, w.tensor('embed.position'));
+  x = add(x, w.constant('embed.position'));
   x = layerNorm(x, 'embed.norm');
 
   // [B, 1, 1, T]: MASK_PENALTY on padded keys, broadcast over heads and queries.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random';
 import { normal } from './fixtures';
-import { MATMUL_WEIGHT_LIMIT, quantizePerColumn, quantizePerRow } from './quantize';
+import { limitOfBits, MATMUL_WEIGHT_LIMIT, packNibbles, quantizePerColumn, quantizePerRow } from './quantize';
 
 const rows = 9;
 const cols = 7;
@@ -54,5 +54,36 @@ describe('quantizePerRow', () => {
   it('rejects a size mismatch and non-finite values', () => {
     expect(() => quantizePerRow(matrix, rows, cols + 1)).toThrow();
     expect(() => quantizePerRow(new Float32Array([1, Number.NaN]), 1, 2)).toThrow();
+  });
+});
+
+describe('fewer bits', () => {
+  it('limitOfBits gives the symmetric grid of 2 to 8 bits', () => {
+    expect([2, 4, 5, 8].map(limitOfBits)).toEqual([1, 7, 15, 127]);
+    expect(() => limitOfBits(9)).toThrow();
+    expect(() => limitOfBits(1)).toThrow();
+  });
+
+  it('a row scale fitted to the error clips outliers and reconstructs the row better than the row maximum', () => {
+    const wide = 64;
+    const heavy = new Float32Array(20 * wide).map(() => normal(random) * 0.1);
+    for (let i = 0; i < 20; i++) heavy[i * wide] = 1; // one outlier per row
+    const error = ({ values, scales }: { values: Int8Array; scales: Float32Array }) =>
+      heavy.reduce((sum, value, k) => sum + (values[k]! * scales[Math.floor(k / wide)]! - value) ** 2, 0);
+    const byMax = quantizePerRow(heavy, 20, wide, 7, 'max');
+    const fitted = quantizePerRow(heavy, 20, wide, 7, 'error');
+    expect(Math.max(...byMax.values.map(Math.abs))).toBe(7);
+    expect(error(fitted)).toBeLessThan(error(byMax));
+    expect(Math.max(...fitted.values.map(Math.abs))).toBeLessThanOrEqual(7);
+    // A zero row stays zero either way.
+    expect(quantizePerRow(new Float32Array(4), 1, 4, 7, 'error').scales[0]).toBe(0);
+  });
+
+  it('packNibbles puts column j in the low nibble and column j + cols/2 in the high one', () => {
+    const values = Int8Array.from([-7, 0, 3, 7, 1, -1, 2, -2]); // two rows of 4
+    const packed = packNibbles(values, 2, 4);
+    expect(Array.from(packed)).toEqual([(-7 + 8) | ((3 + 8) << 4), 8 | ((7 + 8) << 4), (1 + 8) | ((2 + 8) << 4), (-1 + 8) | ((-2 + 8) << 4)]);
+    expect(() => packNibbles(values, 1, 8 - 1)).toThrow();
+    expect(() => packNibbles(Int8Array.from([9, 0]), 1, 2)).toThrow(/4 bits/);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Symmetric int8 quantisation (zero point 0) with one scale per column or per row. Values use
- * [-127, 127] so that negation stays representable and the grid is the same on both sides of zero.
+ * Symmetric quantisation (zero point 0) with one scale per column or per row. Values use [-limit, limit]
+ * so that negation stays representable and the grid is the same on both sides of zero. A table stored
+ * with fewer levels than int8 holds (see ExportOptions.tableBits) is still written one value a byte,
+ * or two to a byte at 4 bits (packNibbles).
  */
 
 export interface QuantizedMatrix {
@@ -16,6 +18,12 @@ const INT8_LIMIT = 127;
  */
 export const MATMUL_WEIGHT_LIMIT = 63;
 
+/** The largest magnitude of a symmetric grid of `bits` bits (2-8): 127 at 8 bits, 7 at 4. */
+export function limitOfBits(bits: number): number {
+  if (!Number.isInteger(bits) || bits < 2 || bits > 8) throw new Error(`quantisation needs 2 to 8 bits, got ${bits}`);
+  return 2 ** (bits - 1) - 1;
+}
+
 /** One scale per column: the output channel of x @ W for a weight W [rows, cols]. */
 export function quantizePerColumn(matrix: Float32Array, rows: number, cols: number, limit = MATMUL_WEIGHT_LIMIT): QuantizedMatrix {
   checkSize(matrix, rows, cols);
@@ -28,16 +36,60 @@ export function quantizePerColumn(matrix: Float32Array, rows: number, cols: numb
   return { values: quantizeWith(matrix, rows, cols, (_i, j) => scales[j]!, limit), scales };
 }
 
+/**
+ * Shrinking a row's scale below max / limit clips its largest values and rounds the rest more finely;
+ * `fit: 'error'` picks, per row, the scale among these factors with the least squared error (at 4 bits
+ * the row maximum wastes most of the grid on one outlier).
+ */
+const SCALE_FACTORS = [1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
+
 /** One scale per row: one embedding vector of a lookup table [rows, cols]. */
-export function quantizePerRow(matrix: Float32Array, rows: number, cols: number): QuantizedMatrix {
+export function quantizePerRow(matrix: Float32Array, rows: number, cols: number, limit = INT8_LIMIT, fit: 'max' | 'error' = 'max'): QuantizedMatrix {
   checkSize(matrix, rows, cols);
   const scales = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
+    const row = matrix.subarray(i * cols, (i + 1) * cols);
     let max = 0;
-    for (let j = 0; j < cols; j++) max = Math.max(max, Math.abs(matrix[i * cols + j]!));
-    scales[i] = max / INT8_LIMIT;
+    for (const value of row) max = Math.max(max, Math.abs(value));
+    scales[i] = max / limit;
+    if (fit === 'error' && max > 0) {
+      let best = Infinity;
+      for (const factor of SCALE_FACTORS) {
+        const scale = (max / limit) * factor;
+        let error = 0;
+        for (const value of row) error += (Math.max(-limit, Math.min(limit, Math.round(value / scale))) * scale - value) ** 2;
+        if (error < best) {
+          best = error;
+          scales[i] = scale;
+        }
+      }
+    }
   }
-  return { values: quantizeWith(matrix, rows, cols, (i) => scales[i]!, INT8_LIMIT), scales };
+  return { values: quantizeWith(matrix, rows, cols, (i) => scales[i]!, limit), scales };
+}
+
+/** Offset of a 4-bit value in its nibble: [-7, 7] is stored as [1, 15]. */
+export const NIBBLE_OFFSET = 8;
+
+/**
+ * Two 4-bit values to a byte: column j of a row in the low nibble and column j + cols/2 in the high
+ * one, each plus NIBBLE_OFFSET; [rows, cols/2]. Unpacked, the low nibbles then the high ones are the
+ * row in order, so the graph needs no interleaving.
+ */
+export function packNibbles(values: Int8Array, rows: number, cols: number): Uint8Array {
+  if (cols % 2 !== 0) throw new Error(`packing two values a byte needs an even number of columns, got ${cols}`);
+  if (values.length !== rows * cols) throw new Error(`expected ${rows}x${cols} values, got ${values.length}`);
+  const half = cols / 2;
+  const packed = new Uint8Array(rows * half);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < half; j++) {
+      const low = values[i * cols + j]! + NIBBLE_OFFSET;
+      const high = values[i * cols + j + half]! + NIBBLE_OFFSET;
+      if (low < 0 || low > 15 || high < 0 || high > 15) throw new Error(`row ${i} holds a value outside 4 bits`);
+      packed[i * half + j] = low | (high << 4);
+    }
+  }
+  return packed;
 }
 
 function quantizeWith(matrix: Float32Array, rows: number, cols: number, scaleAt: (row: number, col: number) => number, limit: number): Int8Array {
