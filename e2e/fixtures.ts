@@ -1,13 +1,23 @@
 /**
- * Playwright's `test`, with one addition: when a test fails, the log says what the pages printed and
- * what the bot last said. CI keeps only its log, and "element not found" alone does not tell a slow
- * model from a wrong answer.
+ * Playwright's `test`, with two additions: every page records what `window.parley` says about its
+ * readiness (`lightReady`, `modelReady`, the stage of each answer: see helpers.ts), so tests wait for
+ * those signals rather than for a guessed time; and when a test fails, the log says what the pages
+ * printed and what the bot last said. CI keeps only its log, and "element not found" alone does not
+ * tell a slow model from a wrong answer.
  */
 import { test as base } from '@playwright/test';
+import { recordReadiness } from './helpers';
 
 export { expect, type Page } from '@playwright/test';
 
-export const test = base.extend<{ failureReport: undefined }>({
+export const test = base.extend<{ failureReport: undefined; readiness: undefined }>({
+  readiness: [
+    async ({ context }, use) => {
+      await recordReadiness(context);
+      await use(undefined);
+    },
+    { auto: true },
+  ],
   failureReport: [
     async ({ context }, use, testInfo) => {
       const started = Date.now();
