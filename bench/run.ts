@@ -75,6 +75,24 @@ async function main() {
     // The per-example confidences only feed the HTML report's histogram: they would bloat the results.
     parley[name] = omitConfidences(report);
     rows.push({ dataset: name, system: 'Parley (int8 ONNX, onnxruntime-web WASM)', ...pick(report), entity_micro_f1: report.entity_micro_f1 });
+    if (report.light) {
+      // Trained in the same run, on the same split; it answers while the transformer loads.
+      const light = report.light;
+      rows.push({
+        dataset: name,
+        system: 'Parley light stage (int8 linear, plain JS)',
+        intent_accuracy: light.intent_accuracy,
+        ...(light.in_scope_accuracy !== undefined && { in_scope_accuracy: light.in_scope_accuracy }),
+        ...(light.oos_recall !== undefined && { oos_recall: light.oos_recall }),
+        intent_macro_f1: light.intent_macro_f1,
+        // Rule extractors only: the learned entities come with the transformer.
+        entity_micro_f1: test.some((e) => e.entities.length > 0) ? null : undefined,
+        train_seconds: light.train_seconds,
+        model_bytes: light.bundle_bytes,
+        parse_ms_p50: light.parse_ms_p50,
+        parse_ms_p95: light.parse_ms_p95,
+      });
+    }
 
     console.error(`  nlp.js training...`);
     const nlp = await runNlpJs([...train, ...valid], test, outOfScope);

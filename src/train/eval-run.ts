@@ -8,6 +8,7 @@ import { compileNlu } from './compile';
 import { evaluatePredictions, type EvaluationReport, type ParsedExample } from './evaluate';
 import type { Example } from './examples';
 import { percentile } from './latency';
+import { createLightParser } from '../nlu/light/light-parser';
 import { createNodeParser, type NodeRuntime } from './runtime-node';
 import { trainModel, type TrainOptions } from './trainer';
 
@@ -27,6 +28,22 @@ export interface EvalRunReport extends EvaluationReport {
   /** Epochs of the final fit on all training examples (null: none, the validation split was given). */
   refit_epochs: number | null;
   runtime: NodeRuntime;
+  /** The light stage on the same test set (plain JavaScript; no learned entities). */
+  light: LightStageFigures | null;
+}
+
+export interface LightStageFigures {
+  intent_accuracy: number;
+  in_scope_accuracy?: number;
+  oos_recall?: number;
+  intent_macro_f1: number;
+  train_seconds: number;
+  /** Bytes of its int8 table, and of its whole part of bot.json. */
+  table_bytes: number;
+  bundle_bytes: number;
+  parse_ms_p50: number;
+  parse_ms_p95: number;
+  threshold: number;
 }
 
 export async function runEvaluation(options: TrainOptions & { test: readonly Example[]; runtime?: NodeRuntime; warmup?: number }): Promise<EvalRunReport> {
@@ -66,6 +83,7 @@ export async function runEvaluation(options: TrainOptions & { test: readonly Exa
   }
   const evaluation = evaluatePredictions(options.test, predictions, trained.outOfScopeLabel);
   return {
+    light: bundle.light ? evaluateLightStage(bundle, options.test, context, trained.outOfScopeLabel, trained.light) : null,
     ...evaluation,
     train_seconds: Number(trained.trainSeconds.toFixed(1)),
     model_bytes: model.byteLength,
@@ -80,5 +98,29 @@ export async function runEvaluation(options: TrainOptions & { test: readonly Exa
     epochs: trained.history.length,
     refit_epochs: trained.refit?.epochs ?? null,
     runtime,
+  };
+}
+
+function evaluateLightStage(bundle: Parameters<typeof createLightParser>[0], test: readonly Example[], context: ExtractionContext, outOfScopeLabel: string | null, trained: { tableBytes: number; seconds: number }): LightStageFigures {
+  const parser = createLightParser(bundle);
+  const latencies: number[] = [];
+  const predictions: ParsedExample[] = test.map((example) => {
+    const started = performance.now();
+    const result = parser.parse(example.text, context);
+    latencies.push(performance.now() - started);
+    return { intent: result.intent.name === 'out_of_scope' ? (outOfScopeLabel ?? 'out_of_scope') : result.intent.name, confidence: result.ranking[0]?.confidence ?? 0, entities: [] };
+  });
+  const report = evaluatePredictions(test, predictions, outOfScopeLabel);
+  return {
+    intent_accuracy: report.intent_accuracy,
+    ...(report.in_scope_accuracy !== undefined && { in_scope_accuracy: report.in_scope_accuracy }),
+    ...(report.oos_recall !== undefined && { oos_recall: report.oos_recall }),
+    intent_macro_f1: report.intent_macro_f1,
+    train_seconds: Number(trained.seconds.toFixed(1)),
+    table_bytes: trained.tableBytes,
+    bundle_bytes: Buffer.byteLength(JSON.stringify(bundle.light)),
+    parse_ms_p50: Number(percentile(latencies, 50).toFixed(3)),
+    parse_ms_p95: Number(percentile(latencies, 95).toFixed(3)),
+    threshold: bundle.light!.threshold,
   };
 }

@@ -131,6 +131,8 @@ export interface TrainedLightStage {
   heldOut: HeldOutScores | null;
   /** Bytes of the int8 table. */
   tableBytes: number;
+  /** Training and calibration, both fits. */
+  seconds: number;
 }
 
 /**
@@ -149,6 +151,7 @@ export function trainLightStage(options: {
   seed: number;
   options?: Partial<LightStageOptions>;
 }): TrainedLightStage {
+  const started = performance.now();
   const settings = { ...lightStageDefaults, ...options.options };
   const { labels, featurizer, heldOut } = options;
   const random = seededRandom((Math.imul(options.seed, 0x27d4eb2f) ^ 0x1195) >>> 0);
@@ -169,5 +172,5 @@ export function trainLightStage(options: {
   }
   const final = options.refitOn ? quantizeLightModel(fitLightModel(options.refitOn, labels, featurizer, settings, random)) : selection;
   const bundle: LightStageBundle = { ...final, temperature: Number(temperature.toFixed(4)), threshold };
-  return { bundle, heldOut: scores, tableBytes: Math.round((atob(bundle.weights).length)) };
+  return { bundle, heldOut: scores, tableBytes: atob(bundle.weights).length, seconds: (performance.now() - started) / 1000 };
 }

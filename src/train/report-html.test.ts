@@ -86,6 +86,7 @@ describe('the evaluation report page', () => {
     const evaluation = evaluatePredictions(examples, [{ intent: 'greet', confidence: 0.9, entities: [] }, { intent: 'greet', confidence: 0.6, entities: [] }], null);
     const report: EvalRunReport = {
       ...evaluation,
+      light: null,
       train_seconds: 3.5,
       model_bytes: 1024 * 1024,
       bundle_bytes: 1024 * 1024,

@@ -70,7 +70,18 @@ export function printReport(report: EvalRunReport): void {
     ['parse_ms_p50', String(report.parse_ms_p50)],
     ['parse_ms_p95', String(report.parse_ms_p95)],
   ];
-  console.log(rows.map(([k, v]) => `${k.padEnd(20)} ${v}`).join('\n'));
+  const light = report.light;
+  if (light) {
+    // The stage that answers while the transformer loads, on the same test set.
+    rows.push(
+      ['light_intent_accuracy', pct(light.intent_accuracy)],
+      ['light_in_scope_acc', pct(light.in_scope_accuracy)],
+      ['light_oos_recall', pct(light.oos_recall)],
+      ['light_bytes', String(light.bundle_bytes)],
+      ['light_parse_ms_p50', String(light.parse_ms_p50)],
+    );
+  }
+  console.log(rows.map(([k, v]) => `${k.padEnd(22)} ${v}`).join('\n'));
   const worst = [...report.per_intent].sort((a, b) => a.f1 - b.f1).slice(0, 5);
   console.log(`\nweakest intents:\n${worst.map((r) => `  ${r.intent.padEnd(28)} F1 ${pct(r.f1)}  (support ${r.support})`).join('\n')}`);
   console.log(`most confused:\n${report.confusions.slice(0, 5).map((c) => `  ${c.expected} -> ${c.predicted}: ${c.count}`).join('\n') || '  none'}`);
