@@ -39,7 +39,13 @@ const stories = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts
 process.stdout.write(stories.stdout);
 process.stderr.write(stories.stderr);
 const storyCounts = /(\d+) passed, (\d+) failed \(\d+ stories\)/.exec(stories.stdout);
-const storiesOk = stories.status === 0 && storyCounts !== null;
+// The same stories on the light stage alone: what answers while the transformer loads.
+console.log('\n== parley test bots/acme.yaml --stage light (the light stage alone)');
+const lightStories = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'test', 'bots/acme.yaml', '--stage', 'light'], { encoding: 'utf8' });
+process.stdout.write(lightStories.stdout);
+process.stderr.write(lightStories.stderr);
+const lightCounts = /(\d+) passed, (\d+) failed \(\d+ stories\)/.exec(lightStories.stdout);
+const storiesOk = stories.status === 0 && storyCounts !== null && lightStories.status === 0 && lightCounts !== null;
 
 const unitOk = run('unit tests (vitest)', [
   'node_modules/vitest/vitest.mjs',
@@ -58,14 +64,14 @@ function readJson<T>(file: string): T | undefined {
 }
 const unit = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>(`${reports}/vitest.json`);
 const e2e = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(`${reports}/playwright.json`);
-const storiesPassed = Number(storyCounts?.[1] ?? 0);
-const storiesFailed = storyCounts ? Number(storyCounts[2]) : 1;
+const storiesPassed = Number(storyCounts?.[1] ?? 0) + Number(lightCounts?.[1] ?? 0);
+const storiesFailed = (storyCounts ? Number(storyCounts[2]) : 1) + (lightCounts ? Number(lightCounts[2]) : 1);
 const passed = (unit?.numPassedTests ?? 0) + (e2e?.stats.expected ?? 0) + (e2e?.stats.flaky ?? 0) + storiesPassed + (validateOk ? 1 : 0);
 const failed = (unit?.numFailedTests ?? 0) + (e2e?.stats.unexpected ?? 0) + storiesFailed + (validateOk ? 0 : 1);
 const skipped = (unit?.numPendingTests ?? 0) + (e2e?.stats.skipped ?? 0);
 
 console.log(`\nunit: ${unit ? `${unit.numPassedTests} passed, ${unit.numFailedTests} failed` : 'no report'}`);
 console.log(`e2e: ${e2e ? `${e2e.stats.expected} passed, ${e2e.stats.unexpected} failed` : 'no report'}`);
-console.log(`bot: validate ${validateOk ? 'ok' : 'FAILED'}; conversation tests ${storyCounts ? `${storiesPassed} passed, ${storiesFailed} failed` : 'did not run'}`);
+console.log(`bot: validate ${validateOk ? 'ok' : 'FAILED'}; conversation tests (full and light stage) ${storyCounts && lightCounts ? `${storiesPassed} passed, ${storiesFailed} failed` : 'did not run'}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(unitOk && e2eOk && validateOk && storiesOk && unit && e2e && failed === 0 ? 0 : 1);
