@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { ask, lastBotMessage, openChat, transcript } from './helpers';
+import { ask, lastBotMessage, openChat, transcript, waitForModelReady } from './helpers';
 
 test('works under a strict Content-Security-Policy with no violation reported', async ({ page }) => {
   await page.addInitScript(() => {
@@ -21,6 +21,8 @@ test('works under a strict Content-Security-Policy with no violation reported', 
   await ask(page, 'what can you do?');
   await expect(transcript(page)).toContainText('help centre');
   await expect(transcript(page).getByRole('link', { name: 'help centre' })).toHaveAttribute('target', '_blank');
+  // The full model (onnxruntime's wasm) loads under this policy too, before no violation is checked.
+  await waitForModelReady(page);
 
   // Styles applied (constructed stylesheets are not blocked by style-src).
   const launcherBackground = await page.locator('parley-widget').evaluate(

@@ -3,7 +3,7 @@
  * visitor who goes offline in the middle of a request.
  */
 import { expect, test } from './fixtures';
-import { ask, composer, lastBotMessage, openChat, transcript, watchForErrors } from './helpers';
+import { ask, composer, lastBotMessage, openChat, transcript, waitForModelReady, watchForErrors } from './helpers';
 
 test('a handoff reaches the backend with the transcript, and its ticket is shown', async ({ page }) => {
   await page.goto('/e2e/plain.html');
@@ -36,7 +36,8 @@ test('with the backend stopped, the visitor is told plainly and offered a person
 test('offline: the request waits for the connection, the visitor is told, and it goes out once back online', async ({ page, context }) => {
   await page.goto('/e2e/plain.html');
   await openChat(page);
-  await ask(page, 'hello'); // the model is loaded while online
+  await ask(page, 'hello');
+  await waitForModelReady(page); // the full model is loaded while online
   await context.setOffline(true);
   await composer(page).fill('where is my order A12345');
   await composer(page).press('Enter');

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { composer, transcript } from './helpers';
+import { composer, transcript, untilAnswered } from './helpers';
 
 test('keyboard only: open, send, newline, close', async ({ page }) => {
   await page.goto('/e2e/plain.html');
@@ -26,10 +26,11 @@ test('keyboard only: open, send, newline, close', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(transcript(page).locator('.message--user')).toHaveCount(1);
 
-  // Quick replies are reachable with Tab and work with Enter (after the answer: the model loads first;
-  // whether it offers the menu or a clarification, its first quick reply is chosen).
+  // Quick replies are reachable with Tab and work with Enter (after the answer, however long
+  // understanding takes to load; whether it offers the menu or a clarification, its first quick reply
+  // is chosen).
   const quickReply = page.getByRole('group', { name: 'Suggested replies' }).getByRole('button').first();
-  await expect(quickReply).toBeVisible({ timeout: 20_000 });
+  await untilAnswered(page, async () => (await transcript(page).locator('.message--bot').count()) >= 2 && (await quickReply.isVisible()), 'the answer with its quick replies');
   const label = (await quickReply.textContent())!;
   await quickReply.focus();
   await page.keyboard.press('Enter');

@@ -28,7 +28,7 @@ test('two tabs share one conversation: 50 messages sent from both at once, none 
     await page.goto('/e2e/plain.html');
     await openChat(page);
   }
-  await ask(first, 'hello'); // the model is loaded in the first tab
+  await ask(first, 'hello'); // the first tab can understand
   await second.evaluate(() => window.parley!.send('hi'));
   // 25 messages from each tab, interleaved, without waiting for answers.
   await Promise.all([
