@@ -13,4 +13,17 @@ export const defaults = {
   /** When the loader fetches the rest of the widget: on idle after page load, or on first interaction. */
   load: 'idle',
   primaryColor: '#1d4ed8',
+  /** A bot's dialogue settings its definition leaves out (`settings:`; src/bot/dialogue-schema.ts says what each does). */
+  dialogueSettings: {
+    confidence_threshold: 0.5,
+    digression_threshold: 0.7,
+    clarify_options: 3,
+    fallbacks_before_human: 2,
+    max_slot_attempts: 3,
+    session_expiry_minutes: 30,
+    context_turns: 10,
+    cancel_intent: 'cancel',
+    affirm_intent: 'affirm',
+    deny_intent: 'deny',
+  },
 } as const;

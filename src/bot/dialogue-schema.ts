@@ -3,6 +3,9 @@
  * (src/dialogue/) runs on exactly this data, as it is written in the YAML and shipped in bot.json.
  */
 import * as v from 'valibot';
+import { defaults } from '../defaults';
+
+const SETTINGS = defaults.dialogueSettings;
 
 export const NAME = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and "_", starting with a letter'));
 const TEXT = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
@@ -92,27 +95,27 @@ const VariationSchema = v.union([
 
 export const SettingsSchema = v.strictObject({
   /** Below this confidence the bot asks which of its top intents was meant. */
-  confidence_threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.5),
+  confidence_threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), SETTINGS.confidence_threshold),
   /**
    * While a form waits for an answer, another rule's or flow's intent must be this sure to interrupt
    * it; below, the message is taken as the answer (and re-asked with the reason if it is not one):
    * "bob at example" asked for an e-mail is a bad address, not a request for help at 0.55.
    */
-  digression_threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), 0.7),
+  digression_threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1)), SETTINGS.digression_threshold),
   /** How many intents a clarification offers. */
-  clarify_options: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(5)), 3),
+  clarify_options: v.optional(v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(5)), SETTINGS.clarify_options),
   /** Consecutive fallbacks before the bot offers a person. */
-  fallbacks_before_human: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 2),
+  fallbacks_before_human: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), SETTINGS.fallbacks_before_human),
   /** Failed answers to one slot before the bot gives up on the form and offers a person. */
-  max_slot_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 3),
+  max_slot_attempts: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), SETTINGS.max_slot_attempts),
   /** A session idle this long starts afresh. */
-  session_expiry_minutes: v.optional(v.pipe(v.number(), v.minValue(1)), 30),
+  session_expiry_minutes: v.optional(v.pipe(v.number(), v.minValue(1)), SETTINGS.session_expiry_minutes),
   /** Turns of history the engine keeps. */
-  context_turns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), 10),
+  context_turns: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1)), SETTINGS.context_turns),
   /** Intent that leaves a form (the words cancel / stop / never mind always do). */
-  cancel_intent: v.optional(NAME, 'cancel'),
-  affirm_intent: v.optional(NAME, 'affirm'),
-  deny_intent: v.optional(NAME, 'deny'),
+  cancel_intent: v.optional(NAME, SETTINGS.cancel_intent),
+  affirm_intent: v.optional(NAME, SETTINGS.affirm_intent),
+  deny_intent: v.optional(NAME, SETTINGS.deny_intent),
 });
 
 export const DialogueSchema = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aMenuBot } from '../test/builders';
+import { onHostilePage } from '../test/hostile-page';
 import { parseMenuBot } from './menu-bot';
 
 describe('parseMenuBot', () => {
@@ -32,5 +33,11 @@ describe('parseMenuBot', () => {
     if (result.ok) return;
     expect(result.problems.some((p) => p.startsWith('bot.json: name:'))).toBe(true);
     expect(result.problems.some((p) => p.startsWith('bot.json: menu:'))).toBe(true);
+  });
+
+  it('reads a fetched bot.json on a page that added methods to Object.prototype and Array.prototype and broke trim', async () => {
+    const fetched = JSON.parse(JSON.stringify({ ...aMenuBot(), menu: aMenuBot().menu.map((item) => ({ ...item, label: ` ${item.label} ` })) })) as unknown;
+    const result = await onHostilePage(() => parseMenuBot(fetched, 'bot.json'));
+    expect(result).toEqual({ ok: true, value: aMenuBot() });
   });
 });

@@ -17,6 +17,7 @@ import type { Latest } from '../store/session-store';
 import { en } from '../i18n/en';
 import { createEmitter } from './emitter';
 import { loadBot } from './load-bot';
+import { isBlank } from '../text';
 import type {
   ChatMessage,
   Conversation,
@@ -366,7 +367,7 @@ export function createConversationWithBot(options: ConversationOptions): Convers
 
   function acceptUserText(text: string): SendResult {
     if (!bot.value || status.value !== 'ready') return { ok: false, reason: 'not-ready' };
-    if (text.trim() === '') return { ok: false, reason: 'empty' };
+    if (isBlank(text)) return { ok: false, reason: 'empty' };
     if (text.length > maxMessageLength) return { ok: false, reason: 'too-long' };
     const message: ChatMessage = { id: newId(), from: 'user', text, at: now() };
     append(message);

@@ -1,7 +1,12 @@
-/** Fetches and validates a bot bundle's `bot.json`. Failures come back as values with a precise detail. */
+/**
+ * Fetches and validates a bot bundle's `bot.json`. Failures come back as values with a precise detail.
+ * It runs in the page's main thread: the JSON is read by own properties only (src/check.ts).
+ */
 import { parseDialogue } from '../bot/dialogue-bundle';
 import type { DialogueBot } from '../bot/dialogue-schema';
 import { parseMenuBot, type MenuBot } from '../bot/menu-bot';
+import { isRecord } from '../check';
+import { trimText } from '../text';
 
 /** `hasModel`: the bundle carries a trained language model (`nlu`), so free text can be understood. */
 export type LoadBotResult = { ok: true; bot: MenuBot; hasModel: boolean; dialogue: DialogueBot | null } | { ok: false; detail: string; retryable: boolean };
@@ -42,7 +47,7 @@ export async function loadBot(
   if (!response.ok) {
     return {
       ok: false,
-      detail: `GET ${url} answered ${response.status} ${response.statusText}`.trim(),
+      detail: trimText(`GET ${url} answered ${response.status} ${response.statusText}`),
       retryable: response.status >= 500 || response.status === 429,
     };
   }
@@ -54,12 +59,12 @@ export async function loadBot(
     return { ok: false, detail: `${url} is not valid JSON`, retryable: false };
   }
   const parsed = parseMenuBot(data, url);
-  const record = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
-  const hasModel = 'nlu' in record;
+  const has = (section: string) => isRecord(data) && Object.hasOwn(data, section);
+  const hasModel = has('nlu');
   if (!parsed.ok) return { ok: false, detail: parsed.problems.join('\n'), retryable: false };
   let dialogue: DialogueBot | null = null;
-  if ('dialogue' in record) {
-    const checked = parseDialogue(record.dialogue, `${url} dialogue`);
+  if (isRecord(data) && has('dialogue')) {
+    const checked = parseDialogue(data.dialogue, `${url} dialogue`);
     // A broken dialogue must not take the menu down with it: say why, and run buttons-only.
     if (checked.ok) dialogue = checked.value;
     else console.error(`[parley] the bot's dialogue is invalid; running buttons-only:\n${checked.problems.join('\n')}`);

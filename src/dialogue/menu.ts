@@ -3,6 +3,7 @@
  * responder, which answers a menu choice or explains that free text is not understood yet.
  */
 import type { MenuBot, MenuItem } from '../bot/menu-bot';
+import { trimText } from '../text';
 
 export type MenuReply =
   | { kind: 'answer'; item: MenuItem; text: string }
@@ -10,12 +11,13 @@ export type MenuReply =
 
 /** Normalises for label matching: case, accents, surrounding punctuation and spaces do not matter. */
 function normalise(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return trimText(
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' '),
+  );
 }
 
 /** Finds the menu item the visitor picked, by id (button press) or by typing its label. */

@@ -1,5 +1,6 @@
 /** Slots: the values a message offers for them, and validation with a reason a visitor can act on. */
 import type { DialogueBot, Slot } from '../bot/dialogue-schema';
+import { trimText } from '../text';
 import type { SlotValue, Understood } from './types';
 
 /** An entity's value as a slot value: dates and amounts come from the extractors as objects. */
@@ -51,11 +52,11 @@ export function coerce(slot: Slot, value: SlotValue): SlotValue | undefined {
   }
   if (slot.type === 'boolean') {
     if (typeof value === 'boolean') return value;
-    if (/^(yes|y|yeah|yep|true|sure|ok)$/i.test(String(value).trim())) return true;
-    if (/^(no|n|nope|false)$/i.test(String(value).trim())) return false;
+    if (/^(yes|y|yeah|yep|true|sure|ok)$/i.test(trimText(String(value)))) return true;
+    if (/^(no|n|nope|false)$/i.test(trimText(String(value)))) return false;
     return undefined;
   }
-  return typeof value === 'string' ? value.trim() : String(value);
+  return typeof value === 'string' ? trimText(value) : String(value);
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

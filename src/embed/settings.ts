@@ -1,5 +1,6 @@
 /** Reads the widget's settings from the script tag's data-* attributes and `window.parleySettings`. */
 import type { WidgetOptions } from '../ui/options';
+import { trimText } from '../text';
 
 /** `load` also decides when the loader fetches the rest of the widget. */
 export type EmbedSettings = Partial<WidgetOptions>;
@@ -10,7 +11,7 @@ const oneOf = <T extends string>(value: string | undefined, allowed: readonly T[
 /** data-* attributes win over `window.parleySettings`, which can also carry non-string values. */
 export function readSettings(dataset: DOMStringMap, globalSettings: EmbedSettings | undefined): EmbedSettings {
   const fromTag: EmbedSettings = {};
-  const text = (key: string) => dataset[key]?.trim() || undefined;
+  const text = (key: string) => trimText(dataset[key] ?? '') || undefined;
   const assign = <K extends keyof EmbedSettings>(key: K, value: EmbedSettings[K] | undefined) => {
     if (value !== undefined) fromTag[key] = value;
   };

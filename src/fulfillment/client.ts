@@ -8,6 +8,7 @@
  */
 import type { Fulfill, FulfillCall, FulfillmentResult } from '../conversation/dialogue-turn';
 import { FULFILLMENT_PROTOCOL, readFulfillmentResponse, type FulfillmentRequest } from './protocol';
+import { isBlank, trimText } from '../text';
 
 export { FULFILLMENT_PROTOCOL };
 export const DEFAULT_TIMEOUT_MS = 8000;
@@ -209,8 +210,8 @@ export function createFulfillmentClient(url: string, options: FulfillmentClientO
 
 /** Seconds or an HTTP date, as milliseconds from now; undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | null, now: number): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Number(header) * 1000;
+  if (header === null || isBlank(header)) return undefined;
+  if (/^\d+(\.\d+)?$/.test(trimText(header))) return Number(header) * 1000;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -3,7 +3,7 @@
  * request and an `Idempotency-Key` header; the site answers with a JSON response. docs/fulfillment.md
  * describes it for backend developers with examples; these types and schemas are the contract.
  */
-import * as v from 'valibot';
+import { either, isRecord, list, literal, map, nullable, number, object, optional, own, refine, scalar, string, type Parser } from '../check';
 
 export const FULFILLMENT_PROTOCOL = 1;
 
@@ -27,42 +27,46 @@ export interface FulfillmentRequest {
   transcript?: Array<{ from: 'user' | 'bot'; text: string; at: string }>;
 }
 
-const SlotValueSchema = v.union([v.string(), v.number(), v.boolean()]);
-
 /**
  * What the site answers. Unknown fields are ignored (a newer backend may send more); anything that
  * does not match is an error for the widget, logged with the reason, never a crash.
  */
-export const FulfillmentResponseSchema = v.variant('status', [
-  v.looseObject({
-    status: v.literal('ok'),
-    /** Extra messages to show the visitor (markdown, sanitised like the bot's own). */
-    messages: v.optional(v.array(v.string())),
-    /** Slot values to set (null clears a slot), e.g. `{ "order_state": "shipped" }`. */
-    slots: v.optional(v.record(v.string(), v.nullable(SlotValueSchema))),
-    /** Something to do next: hand the conversation to a person, or end it. */
-    followUp: v.optional(v.picklist(['handoff', 'end'])),
-  }),
-  v.looseObject({
-    status: v.literal('error'),
-    /** A message safe to show the visitor ("we have no order A99999"). */
-    message: v.string(),
-  }),
-  v.looseObject({
-    status: v.literal('retry'),
-    /** Try again after this many seconds (also read from a Retry-After header). */
-    retryAfterSeconds: v.optional(v.pipe(v.number(), v.minValue(0))),
-    message: v.optional(v.string()),
-  }),
-]);
+export type FulfillmentResponse =
+  | {
+      status: 'ok';
+      /** Extra messages to show the visitor (markdown, sanitised like the bot's own). */
+      messages?: string[];
+      /** Slot values to set (null clears a slot), e.g. `{ "order_state": "shipped" }`. */
+      slots?: Record<string, SlotValue | null>;
+      /** Something to do next: hand the conversation to a person, or end it. */
+      followUp?: 'handoff' | 'end';
+    }
+  | {
+      status: 'error';
+      /** A message safe to show the visitor ("we have no order A99999"). */
+      message: string;
+    }
+  | {
+      status: 'retry';
+      /** Try again after this many seconds (also read from a Retry-After header). */
+      retryAfterSeconds?: number;
+      message?: string;
+    };
 
-export type FulfillmentResponse = v.InferOutput<typeof FulfillmentResponseSchema>;
+// Read in the page's main thread, by own properties only (src/check.ts).
+const okResponse = object({ status: literal('ok'), messages: optional(list(string)), slots: optional(map(nullable(scalar))), followUp: optional(literal('handoff', 'end')) });
+const errorResponse = object({ status: literal('error'), message: string });
+const retryResponse = object({ status: literal('retry'), retryAfterSeconds: optional(refine(number, (seconds) => (seconds >= 0 ? null : 'must be 0 or more'))), message: optional(string) });
+const unknownStatus = object({ status: literal('ok', 'error', 'retry') });
+
+const fulfillmentResponse = either<FulfillmentResponse>((body) => {
+  const status = isRecord(body) ? own(body, 'status') : undefined;
+  return status === 'ok' ? okResponse : status === 'error' ? errorResponse : status === 'retry' ? retryResponse : (unknownStatus as Parser<never>);
+});
 
 /** Parses a response body; the reason says what does not match, for the log. */
 export function readFulfillmentResponse(body: unknown): { ok: true; response: FulfillmentResponse } | { ok: false; reason: string } {
-  const result = v.safeParse(FulfillmentResponseSchema, body);
-  if (result.success) return { ok: true, response: result.output };
-  const issue = result.issues[0];
-  const path = issue.path?.map((item) => String(item.key)).join('.') ?? '';
-  return { ok: false, reason: `${path ? `${path}: ` : ''}${issue.message}` };
+  const problems: string[] = [];
+  const response = fulfillmentResponse(body, '', problems);
+  return problems[0] === undefined ? { ok: true, response } : { ok: false, reason: problems[0] };
 }

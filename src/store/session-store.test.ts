@@ -3,6 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it, vi } from 'vitest';
 import type { ChatMessage } from '../conversation/types';
 import { initialState } from '../dialogue/engine';
+import { onHostilePage } from '../test/hostile-page';
 import { redact } from './redact';
 import { openDatabase } from './schema';
 import { openSessionStore } from './session-store';
@@ -75,6 +76,16 @@ describe('session store (IndexedDB)', () => {
     expect(await reopened.latest(BOT, 60_000)).toEqual({ corrupt: true });
     expect(await reopened.latest(BOT, 60_000)).toBeNull();
     expect(reopened.health()).toEqual({ persistent: true });
+  });
+
+  it('resumes a session on a page that added methods to Object.prototype and Array.prototype', async () => {
+    const indexedDB = new IDBFactory();
+    const store = await openSessionStore({ indexedDB, now: () => NOW });
+    await store.saveTurn({ bot: BOT, state: state(1), messages: [message('1', 'user', 'where is my order'), message('2', 'bot', 'Which order?')] });
+    store.close();
+    const reopened = await openSessionStore({ indexedDB, now: () => NOW });
+    const latest = await onHostilePage(() => reopened.latest(BOT, 60_000));
+    expect(latest && !latest.corrupt && latest.messages.map((m) => m.text)).toEqual(['where is my order', 'Which order?']);
   });
 
   it('purges sessions past the retention period, and forget() deletes everything', async () => {

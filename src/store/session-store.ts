@@ -5,7 +5,7 @@
  * quota exceeded) the store keeps working in memory and says why: nothing ever throws to the caller.
  */
 import type { IDBPDatabase } from 'idb';
-import * as v from 'valibot';
+import { list, literal, map, matches, number, object, scalar, string } from '../check';
 import type { ChatMessage } from '../conversation/types';
 import type { DialogueState } from '../dialogue/types';
 import { redact as redactText } from './redact';
@@ -52,8 +52,9 @@ export interface StoreOptions {
   now?: () => number;
 }
 
-const MessageSchema = v.looseObject({ id: v.string(), from: v.picklist(['user', 'bot']), text: v.string(), at: v.number() });
-const StateSchema = v.looseObject({ sessionId: v.string(), turn: v.number(), slots: v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])), history: v.array(v.unknown()) });
+// What a stored session must hold to be resumed (read by own properties only: src/check.ts).
+const storedMessage = object({ id: string, from: literal('user', 'bot'), text: string, at: number });
+const storedState = object({ sessionId: string, turn: number, slots: map(scalar), history: list((item: unknown) => item) });
 
 function withRedaction(message: ChatMessage, redact: boolean): ChatMessage {
   return redact ? { ...message, text: redactText(message.text) } : message;
@@ -111,7 +112,7 @@ export async function openSessionStore(options: StoreOptions = {}): Promise<Sess
           if (!session) return null;
           const records = await db.getAllFromIndex('messages', 'sessionId', session.id);
           const messages = records.sort((a, b) => a.seq - b.seq).map((r) => r.message);
-          if (!v.is(StateSchema, session.state as unknown) || !messages.every((m: unknown) => v.is(MessageSchema, m))) {
+          if (!matches(storedState, session.state) || !messages.every((message: unknown) => matches(storedMessage, message))) {
             await deleteSessions(db, [session.id]);
             return { corrupt: true as const };
           }

@@ -1,9 +1,10 @@
 /** Turns theme options into CSS custom properties on the host element (set through the CSSOM: CSP-safe). */
 import type { WidgetOptions } from './options';
+import { trimText } from '../text';
 
 /** Relative luminance of a #rgb / #rrggbb colour, or undefined for any other notation. */
 export function luminance(color: string): number | undefined {
-  const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim());
+  const match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(trimText(color));
   if (!match?.[1]) return undefined;
   const hex = match[1].length === 3 ? [...match[1]].map((c) => c + c).join('') : match[1];
   const [r, g, b] = [0, 2, 4].map((i) => {

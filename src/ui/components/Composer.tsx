@@ -2,6 +2,7 @@ import type { Ref } from 'preact';
 import { useSignal } from '@preact/signals';
 import { defaults } from '../../defaults';
 import { format } from '../../i18n';
+import { isBlank } from '../../text';
 import type { WidgetModel } from '../model';
 import { Icon } from './Icon';
 
@@ -53,7 +54,7 @@ export function Composer({ model, inputRef }: { model: WidgetModel; inputRef: Re
           </span>
         )}
       </div>
-      <button type="submit" class="send" aria-label={strings.send} title={strings.send} disabled={!ready || draft.value.trim() === ''}>
+      <button type="submit" class="send" aria-label={strings.send} title={strings.send} disabled={!ready || isBlank(draft.value)}>
         <Icon name="send" />
       </button>
     </form>
