@@ -1,11 +1,15 @@
 /**
  * A small static server for the demo and the e2e tests: dist/ at the root (parley.js, the widget
  * chunk), models/ at /models/, public/ assets, and the demo page. Pages can get extra headers
- * (the e2e tests use that for a strict Content-Security-Policy).
+ * (the e2e tests use that for a strict Content-Security-Policy). sirv sends the precompressed twin
+ * of a file (`.br`, `.gz`) when there is one; `brotliCopy` makes one for every file, as a CDN would.
  */
-import { createReadStream } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { brotliCompressSync, constants, createBrotliCompress } from 'node:zlib';
 import sirv from 'sirv';
 import { createExampleBackend, type ExampleBackend } from '../examples/backend/backend';
 import { toNodeListener } from '../src/server';
@@ -25,11 +29,13 @@ export interface StaticServerOptions {
   headersFor?: (pathname: string) => Record<string, string>;
   /** Request handlers at fixed paths (the demo's fulfillment endpoint). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  /** Compress the pages with brotli on the fly for browsers that accept it (the benchmark's CDN-like site). */
+  brotliPages?: boolean;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 
-export function createStaticServer({ mounts, pages = {}, headersFor, routes = {} }: StaticServerOptions): Server {
+export function createStaticServer({ mounts, pages = {}, headersFor, routes = {}, brotliPages = false }: StaticServerOptions): Server {
   const handlers = mounts.map(({ prefix, dir }) => ({
     prefix: prefix.replace(/\/$/, ''),
     serve: sirv(dir, { dev: true, etag: true, gzip: true, brotli: true, extensions: ['html'] }) as Handler,
@@ -46,8 +52,12 @@ export function createStaticServer({ mounts, pages = {}, headersFor, routes = {}
     if (page && (req.method === 'GET' || req.method === 'HEAD')) {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache');
+      const brotli = brotliPages && acceptsBrotli(req);
+      if (brotliPages) res.setHeader('Vary', 'Accept-Encoding');
+      if (brotli) res.setHeader('Content-Encoding', 'br');
       if (req.method === 'HEAD') return void res.end();
-      createReadStream(page).pipe(res);
+      if (brotli) createReadStream(page).pipe(createBrotliCompress()).pipe(res);
+      else createReadStream(page).pipe(res);
       return;
     }
 
@@ -69,6 +79,42 @@ export function createStaticServer({ mounts, pages = {}, headersFor, routes = {}
     };
     tryNext(0);
   });
+}
+
+const acceptsBrotli = (req: IncomingMessage) => /\bbr\b/.test(String(req.headers['accept-encoding'] ?? ''));
+
+/** Already compressed: a CDN sends these as they are. */
+const INCOMPRESSIBLE = new Set(['.br', '.gz', '.zip', '.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.woff', '.woff2', '.mp3', '.mp4', '.webm']);
+
+/**
+ * A temporary copy of the mounted folders in which every compressible file has a brotli twin beside
+ * it, so the server sends brotli for everything, as a CDN does: the build's own `.br` files are kept,
+ * the rest (models/: bot.json, model.onnx; public/) is compressed here at the build's quality (9).
+ * A copy, not links: the figures belong to one snapshot even if the folders are rebuilt meanwhile.
+ * `dispose()` removes it.
+ */
+export function brotliCopy(mounts: Mount[]): { mounts: Mount[]; dispose(): void } {
+  const root = mkdtempSync(join(tmpdir(), 'parley-brotli-'));
+  const compressAll = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) compressAll(path);
+      else if (entry.isFile() && !INCOMPRESSIBLE.has(extname(entry.name).toLowerCase()) && !existsSync(`${path}.br`)) {
+        const bytes = readFileSync(path);
+        const brotli = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+        if (brotli.length < bytes.length) writeFileSync(`${path}.br`, brotli);
+      }
+    }
+  };
+  const copied = mounts.map((mount, i) => {
+    const dir = join(root, String(i));
+    if (existsSync(mount.dir) && statSync(mount.dir).isDirectory()) {
+      cpSync(mount.dir, dir, { recursive: true });
+      compressAll(dir);
+    }
+    return { ...mount, dir };
+  });
+  return { mounts: copied, dispose: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** Listens on the given port (0 picks a free one) on loopback and resolves with the base URL. */
