@@ -32,6 +32,21 @@ export default tseslint.config(
     },
   },
   {
+    // Code in the host page's main thread shares the page's built-ins (e2e/hostile-page.spec.ts):
+    // a page's Object.prototype and Array.prototype methods show up in for...in, and a page may have
+    // replaced String.prototype.trim. Read data with src/check.ts and trim with src/text.ts.
+    files: ['src/{ui,embed,conversation,store,fulfillment,i18n,dialogue}/**/*.{ts,tsx}', 'src/*.ts', 'src/bot/menu-bot.ts', 'src/bot/dialogue-bundle.ts'],
+    ignores: ['src/**/*.test.{ts,tsx}', 'src/dialogue/stories.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ForInStatement', message: "for...in also visits the methods a host page added to Object.prototype: use Object.keys / Object.entries." },
+        { selector: 'CallExpression[callee.property.name=/^trim(Start|End|Left|Right)?$/]', message: 'A host page may have replaced String.prototype.trim: use trimText / isBlank from src/text.ts.' },
+        { selector: "ImportDeclaration[source.value='valibot'][importKind!='type']", message: "valibot's for...in takes a host page's Object.prototype methods for fields: read untrusted data with src/check.ts." },
+      ],
+    },
+  },
+  {
     // The dialogue engine is pure: no DOM, fetch or worker.
     files: ['src/dialogue/**/*.ts'],
     ignores: ['src/dialogue/**/*.test.ts'],

@@ -6,9 +6,22 @@
 import * as v from 'valibot';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { DialogueSchema, NAME } from './dialogue-schema';
-import { MenuBotSchema } from './menu-bot';
+import { MENU_RULES, uniqueIds, type MenuItem } from './menu-bot';
 
 const BUILTINS = ['date', 'time', 'number', 'amount', 'email', 'phone', 'url'] as const;
+
+/** The buttons-only menu (src/bot/menu-bot.ts reads it back from bot.json in the browser). */
+const MenuSchema = v.pipe(
+  v.array(
+    v.object({
+      id: v.pipe(v.string(), v.regex(MENU_RULES.id, MENU_RULES.says.id)),
+      label: v.pipe(v.string(), v.trim(), v.minLength(1, MENU_RULES.says.empty), v.maxLength(MENU_RULES.maxLabel, MENU_RULES.says.long)),
+      response: v.pipe(v.string(), v.minLength(1, MENU_RULES.says.empty)),
+    }),
+  ),
+  v.minLength(1, MENU_RULES.says.noItems),
+  v.check((items: MenuItem[]) => uniqueIds(items), MENU_RULES.says.duplicates),
+);
 
 const EntitySchema = v.pipe(
   v.strictObject({
@@ -38,7 +51,7 @@ export const BotDefinitionSchema = v.strictObject({
     v.check((intents) => Object.keys(intents).length >= 2, 'a bot needs at least two intents'),
   ),
   entities: v.optional(v.record(NAME, v.nullable(EntitySchema))),
-  menu: v.optional(MenuBotSchema.entries.menu),
+  menu: v.optional(MenuSchema),
   ...DialogueSchema,
 });
 

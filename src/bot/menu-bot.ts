@@ -3,58 +3,60 @@
  * the part of a bot bundle (`bot.json`) that works without the language model: a greeting and a menu
  * of topics, each leading to a response. It is also the fallback when the model cannot load.
  *
- * Two readers of the same shape: the valibot schema validates the definition (Node: `parley train`,
- * `parley validate`), and parseMenuBot reads a fetched bot.json in the browser, where the page's
- * prototypes may carry methods that valibot's `for...in` would take for fields (src/check.ts).
+ * parseMenuBot reads a fetched bot.json in the browser, by own properties only (src/check.ts): the
+ * page's prototypes may carry methods that a `for...in` would take for fields. The definition's menu
+ * is validated with valibot, in Node (src/bot/definition.ts), with the same rules and messages.
  */
-import * as v from 'valibot';
 import { fail, list, object, parseData, refine, string, text, type Parser, type Result } from '../check';
 import { trimText } from '../text';
 
-const ID = /^[a-z0-9_-]+$/i;
-const MAX_LABEL = 60;
-const SAYS = {
-  id: 'use letters, digits, "-" or "_"',
-  empty: 'must not be empty',
-  long: `keep it under ${MAX_LABEL} characters`,
-  noItems: 'needs at least one item',
-  duplicates: 'item ids must be unique',
-} as const;
-
-const MenuItemSchema = v.object({
+export interface MenuItem {
   /** Stable id, used for analytics and feedback. */
-  id: v.pipe(v.string(), v.regex(ID, SAYS.id)),
-  /** Button text the visitor sees (and may type). */
-  label: v.pipe(v.string(), v.trim(), v.minLength(1, SAYS.empty), v.maxLength(MAX_LABEL, SAYS.long)),
+  id: string;
+  /** Button text the visitor sees (and may type), trimmed. */
+  label: string;
   /** Bot answer, safe markdown subset: bold, italic, links, lists. */
-  response: v.pipe(v.string(), v.minLength(1, SAYS.empty)),
-});
+  response: string;
+}
 
-const uniqueIds = (items: ReadonlyArray<{ id: string }>) => new Set(items.map((item) => item.id)).size === items.length;
+export interface MenuBot {
+  name: string;
+  greeting: string;
+  menu: MenuItem[];
+}
 
-export const MenuBotSchema = v.object({
-  name: v.pipe(v.string(), v.minLength(1, SAYS.empty)),
-  greeting: v.pipe(v.string(), v.minLength(1, SAYS.empty)),
-  menu: v.pipe(v.array(MenuItemSchema), v.minLength(1, SAYS.noItems), v.check((items) => uniqueIds(items), SAYS.duplicates)),
-});
+const MAX_LABEL = 60;
 
-export type MenuBot = v.InferOutput<typeof MenuBotSchema>;
-export type MenuItem = MenuBot['menu'][number];
+/** What a menu item's fields must be, for both readers. */
+export const MENU_RULES = {
+  id: /^[a-z0-9_-]+$/i,
+  maxLabel: MAX_LABEL,
+  says: {
+    id: 'use letters, digits, "-" or "_"',
+    empty: 'must not be empty',
+    long: `keep it under ${MAX_LABEL} characters`,
+    noItems: 'needs at least one item',
+    duplicates: 'item ids must be unique',
+  },
+} as const;
+const { says } = MENU_RULES;
+
+export const uniqueIds = (items: ReadonlyArray<{ id: string }>): boolean => new Set(items.map((item) => item.id)).size === items.length;
 
 export type ParseResult<T> = Result<T>;
 
 const label: Parser<string> = (value, path, problems) => {
   const trimmed = typeof value === 'string' ? trimText(value) : value;
-  if (typeof trimmed === 'string' && trimmed.length > MAX_LABEL) fail(problems, path, SAYS.long);
+  if (typeof trimmed === 'string' && trimmed.length > MENU_RULES.maxLabel) fail(problems, path, says.long);
   return text(trimmed, path, problems);
 };
 
-const menuItem = object({ id: refine(string, (id) => (ID.test(id) ? null : SAYS.id)), label, response: text });
+const menuItem: Parser<MenuItem> = object({ id: refine(string, (id) => (MENU_RULES.id.test(id) ? null : says.id)), label, response: text });
 
 const menuBot: Parser<MenuBot> = object({
   name: text,
   greeting: text,
-  menu: refine(list(menuItem), (items) => (items.length === 0 ? SAYS.noItems : uniqueIds(items) ? null : SAYS.duplicates)),
+  menu: refine(list(menuItem), (items) => (items.length === 0 ? says.noItems : uniqueIds(items) ? null : says.duplicates)),
 });
 
 /**
