@@ -9,8 +9,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { builtinModules } from 'node:module';
 import { build, type InlineConfig } from 'vite';
@@ -102,10 +103,22 @@ async function main() {
     },
   });
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
+  await buildCli();
+  precompressBrowserFiles();
+  console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  printSizes();
+}
+
+/**
+ * The Node CLI into `outDir`. Its entry is package.json's "bin" (`dist/cli/parley.js`), which npm
+ * links and the shell runs directly: the build writes a new file each time (the first step empties
+ * dist/), so it sets the run bit again, or `npx parley` answers "Permission denied" after a rebuild.
+ */
+export async function buildCli(outDir = 'dist/cli'): Promise<void> {
   await build({
     ...base,
     build: {
-      outDir: 'dist/cli',
+      outDir,
       emptyOutDir: false,
       target: 'node20',
       ssr: true,
@@ -117,9 +130,7 @@ async function main() {
       },
     },
   });
-  precompressBrowserFiles();
-  console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  printSizes();
+  chmodSync(join(outDir, 'parley.js'), 0o755);
 }
 
 /**
@@ -137,7 +148,9 @@ function precompressBrowserFiles(): void {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
