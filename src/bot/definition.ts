@@ -90,19 +90,17 @@ export function loadDefinition(source: string, file: string): LoadResult {
  * top-level section is merged across files, and every problem still points at its own file and line.
  */
 export function loadDefinitionFiles(files: readonly SourceFile[]): LoadResult {
-  const documents: Array<{ file: string; contents: unknown; lineOf: (offset: number | undefined) => number }> = [];
+  const documents: YamlDocument[] = [];
   const problems: Problem[] = [];
   const merged: Record<string, unknown> = {};
   for (const { file, source } of files) {
-    const lineCounter = new LineCounter();
-    const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-    const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
-    if (document.errors.length > 0) {
-      problems.push(...document.errors.map((error) => ({ file, line: lineOf(error.pos[0]), path: '', message: error.message.split('\n')[0]! })));
+    const read = readYamlDocument(file, source);
+    if (!read.ok) {
+      problems.push(...read.problems);
       continue;
     }
-    documents.push({ file, contents: document.contents, lineOf });
-    const data: unknown = document.toJS();
+    documents.push(read.document);
+    const data = read.data;
     if (data === null || data === undefined) continue;
     if (typeof data !== 'object' || Array.isArray(data)) {
       problems.push({ file, line: 1, path: '', message: 'a bot definition is a map of sections (name, intents, entities, slots, flows, rules, responses, settings)' });
@@ -137,7 +135,32 @@ export function loadDefinitionFiles(files: readonly SourceFile[]): LoadResult {
   return problems.length ? { ok: false, problems } : { ok: true, definition, problems, locate };
 }
 
-function locateIn(documents: ReadonlyArray<{ file: string; contents: unknown; lineOf: (offset: number | undefined) => number }>, keys: ReadonlyArray<string | number>) {
+interface YamlDocument {
+  file: string;
+  contents: unknown;
+  lineOf: (offset: number | undefined) => number;
+}
+
+function readYamlDocument(file: string, source: string): { ok: true; document: YamlDocument; data: unknown } | { ok: false; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  if (document.errors.length > 0) {
+    return { ok: false, problems: document.errors.map((error) => ({ file, line: lineOf(error.pos[0]), path: '', message: error.message.split('\n')[0]! })) };
+  }
+  return { ok: true, document: { file, contents: document.contents, lineOf }, data: document.toJS() as unknown };
+}
+
+/**
+ * One YAML file besides the definition (the conversation tests): its data, and where each path is,
+ * so problems read like the definition's (`bots/acme.tests.yaml:12: stories[0].steps[1].user: ...`).
+ */
+export function readYamlFile(file: string, source: string): { ok: true; data: unknown; locate: Locate } | { ok: false; problems: Problem[] } {
+  const read = readYamlDocument(file, source);
+  return read.ok ? { ok: true, data: read.data, locate: (keys) => locateIn([read.document], keys) } : read;
+}
+
+function locateIn(documents: readonly YamlDocument[], keys: ReadonlyArray<string | number>) {
   const path = formatPath(keys);
   // The deepest node any file has on this path: a file that defines intents.greet wins over one
   // that only has intents.

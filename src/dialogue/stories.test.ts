@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../bot/definition';
 import { DialogueBotSchema, type DialogueBot } from '../bot/dialogue-schema';
-import { nearbyReadings, runStory, StoriesSchema, type ParseText, type Story } from './stories';
+import { nearbyReadings, readStories, runStory, StoriesSchema, type ParseText, type Story } from './stories';
 import type { Understood } from './types';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
@@ -108,5 +110,39 @@ describe('nearby readings', () => {
     expect(near(declined, 0.5, 0.3)).toEqual([["help 0.25, near the model's out-of-scope threshold 0.30", 'help', 0.25]]);
     expect(near(reading(['help', 0.35]), 0.5, 0.3)).toEqual([["help 0.35, near the model's out-of-scope threshold 0.30", 'out_of_scope', 0.65]]);
     expect(near(reading(['help', 0.95]), 0.5, 0.3)).toEqual([]);
+  });
+});
+
+describe('reading a conversation tests file', () => {
+  const file = 'bots/shop.tests.yaml';
+  const storiesWith = (steps: string) => `now: "2026-11-22T10:00:00Z"\nstories:\n  - name: numbers\n    steps:\n${steps}`;
+  const problems = (source: string) => {
+    const read = readStories(source, file);
+    return read.ok ? [] : read.problems.map(formatProblem);
+  };
+
+  it('says a message YAML reads as a number must be text, and to quote it', () => {
+    const parsed = v.safeParse(StoriesSchema, { stories: [{ name: 'numbers', steps: [{ user: 12345 }] }] });
+    expect(parsed.success ? [] : parsed.issues.map((issue) => issue.message)).toEqual(['the message must be text: YAML reads 12345 as a number, so quote it (user: "12345")']);
+  });
+
+  it('points at the file, line and path, like the definition does', () => {
+    expect(problems(storiesWith('      - user: hello\n      - bot: greet_reply\n      - user: 12345\n      - button: 2\n      - bot: order_done\n        contains: 2026\n'))).toEqual([
+      'bots/shop.tests.yaml:7: stories[0].steps[2].user: the message must be text: YAML reads 12345 as a number, so quote it (user: "12345")',
+      'bots/shop.tests.yaml:8: stories[0].steps[3].button: button must be text: YAML reads 2 as a number, so quote it (button: "2")',
+      'bots/shop.tests.yaml:10: stories[0].steps[4].contains: contains must be text: YAML reads 2026 as a number, so quote it (contains: "2026")',
+    ]);
+  });
+
+  it("tells a step's own problem rather than that no kind of step fits", () => {
+    expect(problems(storiesWith('      - user: hello\n        intnet: greet\n      - hello\n'))).toEqual([
+      'bots/shop.tests.yaml:6: stories[0].steps[0].intnet: Invalid key: Expected never but received "intnet"',
+      'bots/shop.tests.yaml:7: stories[0].steps[1]: a step is a map with one of user:, button:, bot:, action:, fulfillment:, handoff:, end:, slots:',
+    ]);
+  });
+
+  it("reads the demo bot's tests", () => {
+    const read = readStories(readFileSync('bots/acme.tests.yaml', 'utf8'), 'bots/acme.tests.yaml');
+    expect(read.ok && read.stories.stories.length).toBeGreaterThan(40);
   });
 });

@@ -4,15 +4,27 @@
  * which is injected (the trained model in the CLI, a fake in unit tests).
  */
 import * as v from 'valibot';
+import { readYamlFile, type Problem } from '../bot/definition';
 import type { DialogueBot } from '../bot/dialogue-schema';
 import { initialState, OUT_OF_SCOPE, step } from './engine';
 import type { DialogueAction, DialogueEvent, DialogueState, SlotValue, Understood } from './types';
 
 const Scalar = v.union([v.string(), v.number(), v.boolean()]);
 
-const StepSchema = v.union([
-  v.strictObject({
-    user: v.string(),
+/**
+ * Text the author typed: YAML reads `user: 12345` or `contains: yes` as a number or a boolean, so the
+ * message says to quote it.
+ */
+const typed = (field: string) =>
+  v.string((issue) =>
+    `${field === 'user' ? 'the message' : field} must be text${
+      typeof issue.input === 'number' || typeof issue.input === 'boolean' ? `: YAML reads ${String(issue.input)} as a ${typeof issue.input}, so quote it (${field}: "${String(issue.input)}")` : ''
+    }`,
+  );
+
+const STEPS = {
+  user: v.strictObject({
+    user: typed('user'),
     intent: v.optional(v.string()),
     entities: v.optional(v.record(v.string(), Scalar)),
     /**
@@ -27,19 +39,28 @@ const StepSchema = v.union([
       ),
     ),
   }),
-  v.strictObject({ button: v.string() }),
-  v.strictObject({ bot: v.string(), contains: v.optional(v.string()) }),
-  v.strictObject({ action: v.string(), slots: v.optional(v.record(v.string(), Scalar)) }),
-  v.strictObject({
+  button: v.strictObject({ button: typed('button') }),
+  bot: v.strictObject({ bot: v.string(), contains: v.optional(typed('contains')) }),
+  action: v.strictObject({ action: v.string(), slots: v.optional(v.record(v.string(), Scalar)) }),
+  fulfillment: v.strictObject({
     fulfillment: v.union([
       v.strictObject({ ok: v.literal(true), slots: v.optional(v.record(v.string(), v.nullable(Scalar))) }),
       v.strictObject({ ok: v.literal(false), message: v.optional(v.string()) }),
     ]),
   }),
-  v.strictObject({ handoff: v.literal(true) }),
-  v.strictObject({ end: v.literal(true) }),
-  v.strictObject({ slots: v.record(v.string(), v.nullable(Scalar)) }),
-]);
+  handoff: v.strictObject({ handoff: v.literal(true) }),
+  end: v.strictObject({ end: v.literal(true) }),
+  slots: v.strictObject({ slots: v.record(v.string(), v.nullable(Scalar)) }),
+};
+/** The key that says what a step is, in this order: an `action:` step may also have `slots:`. */
+const STEP_KEYS = ['user', 'button', 'bot', 'action', 'fulfillment', 'handoff', 'end', 'slots'] as const;
+const NOT_A_STEP = v.custom<never>(() => false, `a step is a map with one of ${STEP_KEYS.map((key) => `${key}:`).join(', ')}`);
+
+/** Each step is read by the schema its key names, so a problem is told for that step's fields (a union would only say that no kind fits). */
+const StepSchema = v.lazy((input) => {
+  const kind = typeof input === 'object' && input !== null ? STEP_KEYS.find((key) => Object.hasOwn(input, key)) : undefined;
+  return kind ? STEPS[kind] : NOT_A_STEP;
+});
 
 export const StoriesSchema = v.strictObject({
   /** The clock of every story (dates such as "tomorrow" resolve against it); now by default. */
@@ -51,6 +72,15 @@ export const StoriesSchema = v.strictObject({
 });
 
 export type Stories = v.InferOutput<typeof StoriesSchema>;
+
+/** Reads a conversation tests file (`bots/acme.tests.yaml`); problems point at the file, line and path, like the definition's. */
+export function readStories(source: string, file: string): { ok: true; stories: Stories } | { ok: false; problems: Problem[] } {
+  const yaml = readYamlFile(file, source);
+  if (!yaml.ok) return yaml;
+  const result = v.safeParse(StoriesSchema, yaml.data);
+  if (result.success) return { ok: true, stories: result.output };
+  return { ok: false, problems: result.issues.map((issue) => ({ ...yaml.locate((issue.path ?? []).map((item) => item.key as string | number)), message: issue.message })) };
+}
 export type Story = Stories['stories'][number];
 export type StoryStep = Story['steps'][number];
 

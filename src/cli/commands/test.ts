@@ -3,9 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import * as v from 'valibot';
-import { parse as parseYaml } from 'yaml';
-import { runStory, StoriesSchema, type Stories, type StoryResult } from '../../dialogue/stories';
+import { formatProblem } from '../../bot/definition';
+import { readStories, runStory, type Stories, type StoryResult } from '../../dialogue/stories';
 import type { Stage } from '../../nlu/parse';
 import { DefinitionError } from '../../train/definition-files';
 import { BundleError, loadBotRuntime, type BotRuntime } from '../bot-runtime';
@@ -82,14 +81,14 @@ export function registerTest(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const parsed = v.safeParse(StoriesSchema, parseYaml(readFileSync(file, 'utf8')));
-      if (!parsed.success) {
-        for (const issue of parsed.issues) console.error(`${file}: ${(issue.path ?? []).map((p) => String(p.key)).join('.') || '(root)'}: ${issue.message}`);
+      const parsed = readStories(readFileSync(file, 'utf8'), file);
+      if (!parsed.ok) {
+        for (const problem of parsed.problems) console.error(formatProblem(problem));
         process.exitCode = 1;
         return;
       }
-      const now = parsed.output.now ? Date.parse(parsed.output.now) : Date.now();
-      const stories = parsed.output.stories;
+      const now = parsed.stories.now ? Date.parse(parsed.stories.now) : Date.now();
+      const stories = parsed.stories.stories;
       const seeds = options.seeds;
       if (seeds !== undefined && options.bundle !== undefined) {
         console.error('--seeds trains its own models: leave out --bundle');
