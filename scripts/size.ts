@@ -1,5 +1,6 @@
 /** `npm run size`: gzipped and brotli sizes of each browser artefact, against its budget. */
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
@@ -33,8 +34,26 @@ export function printSizes(): boolean {
     console.log(
       `${file.padEnd(30)} ${kb(bytes.length).padEnd(10)} ${kb(gzip).padEnd(10)} ${kb(brotli).padEnd(10)} ${kb(gzipBudget)} ${within ? 'ok' : 'OVER'}  (${what})`,
     );
+    const imported = staticImports(file);
+    if (imported.length > 0) {
+      const sizes = imported.map((chunk) => readFileSync(chunk)).map((chunk) => [chunk.length, gzipSync(chunk, { level: 9 }).length, brotliCompressSync(chunk).length] as const);
+      const [raw, gz, br] = [0, 1, 2].map((i) => sizes.reduce((sum, size) => sum + size[i]!, 0)) as [number, number, number];
+      console.log(`${'  + the chunks it imports'.padEnd(30)} ${kb(raw).padEnd(10)} ${kb(gz).padEnd(10)} ${kb(br).padEnd(10)} (${imported.map((chunk) => chunk.replace(/^dist\//, '')).join(', ')}: fetched with it, not counted in its budget)`);
+    }
   }
   return ok;
+}
+
+/** The chunks a file imports statically (and those import), which the browser fetches with it. */
+function staticImports(file: string, seen = new Set<string>()): string[] {
+  const source = readFileSync(file, 'utf8');
+  for (const match of source.matchAll(/(?:\bfrom|\bimport)\s*["'](\.\/[^"']+)["']/g)) {
+    const chunk = join(dirname(file), match[1]!);
+    if (seen.has(chunk) || !existsSync(chunk)) continue;
+    seen.add(chunk);
+    staticImports(chunk, seen);
+  }
+  return [...seen];
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
