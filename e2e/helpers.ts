@@ -1,5 +1,5 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
-import type { LoadInfo } from '../src/nlu/protocol';
+import type { LoadInfo } from '../src/nlu/runtime/protocol';
 
 /** Fails the test on any uncaught page error or console error it did not expect. */
 export function watchForErrors(page: Page, allowed: RegExp[] = []): string[] {

@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from './fixtures';
 import { chromiumArgs, findChromium } from '../scripts/browser';
-import type { LoadInfo } from '../src/nlu/protocol';
+import type { LoadInfo } from '../src/nlu/runtime/protocol';
 import { ask, openChat, stages, transcript, waitForModelReady, watchForErrors } from './helpers';
 
 test.use({

@@ -72,7 +72,7 @@ async function main() {
       // A worker has no document: Vite's preload helper for dynamic imports would throw there.
       modulePreload: false,
       rolldownOptions: {
-        input: 'src/nlu/worker.ts',
+        input: 'src/nlu/runtime/worker.ts',
         output: { format: 'es', entryFileNames: 'parley-nlu-worker.js', chunkFileNames: (chunk) => `parley-nlu-${chunk.name.replace(/^ort\.(\w+)\..*$/, 'ort-$1')}.js`, assetFileNames: 'ort/[name][extname]' },
       },
     },

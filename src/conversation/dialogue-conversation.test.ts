@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { describe, expect, it, vi } from 'vitest';
 import { DialogueBotSchema } from '../bot/dialogue-schema';
 import type { ParseResult } from '../nlu/parse';
-import type { LoadInfo } from '../nlu/protocol';
+import type { LoadInfo } from '../nlu/runtime/protocol';
 import { aMenuBot, fetchReturning } from '../test/builders';
 import { createConversationWithBot } from './conversation';
 import type { Fulfill } from './dialogue-turn';
@@ -193,7 +193,7 @@ describe('conversation with the dialogue engine', () => {
 });
 
 describe('when the model does not answer', () => {
-  /** What the NLU client rejects with (src/nlu/client.ts). */
+  /** What the NLU client rejects with (src/nlu/runtime/client.ts). */
   const failure = (code: 'timeout' | 'worker-crashed') => Object.assign(new Error(`the language worker failed: ${code}`), { code });
   const lastText = (chat: ReturnType<typeof conversation>) => chat.messages.value.at(-1)?.text;
 

@@ -8,7 +8,7 @@ import { decodeEntities, softmax } from './decode';
 import { extractEntities } from './extractors';
 import type { ExtractedEntity, ExtractionContext, Extractor } from './extractors/types';
 import { createFeaturizer } from './featurize';
-import type { ModelRunner } from './model-runner';
+import type { ModelRunner } from './runtime/model-runner';
 
 export const OUT_OF_SCOPE = 'out_of_scope';
 /** Longer messages are cut before any work: a support question fits in far less. */

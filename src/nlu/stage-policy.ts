@@ -3,7 +3,7 @@
  * onnxruntime's wasm and the model (megabytes), so a visitor who asked to save data, or who is on a
  * very slow connection, keeps the light stage unless the site opts in with `nlu: 'full'`.
  */
-import type { Stages } from './protocol';
+import type { Stages } from './runtime/protocol';
 
 /** The site's choice: 'auto' (default) decides per visitor; 'light' and 'full' force one. */
 export type NluPolicy = 'auto' | 'light' | 'full';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { OUT_OF_SCOPE } from '../nlu/parse';
 import { createFeaturizer } from '../nlu/featurize';
-import { createOrtRunner, type OrtApi } from '../nlu/model-runner';
+import { createOrtRunner, type OrtApi } from '../nlu/runtime/model-runner';
 import { compileNlu } from './compile';
 import { addTypos } from './augment';
 import { parametersFromWeights } from './model';

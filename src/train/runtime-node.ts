@@ -5,7 +5,7 @@
 import type { NluBundle } from '../nlu/bundle';
 import type { ExtractorsDefinition } from '../nlu/extractors';
 import { createExtractors } from '../nlu/extractors';
-import { createOrtRunner, type OrtApi } from '../nlu/model-runner';
+import { createOrtRunner, type OrtApi } from '../nlu/runtime/model-runner';
 import { createParser, type Parser } from '../nlu/parse';
 
 export type NodeRuntime = 'web-wasm' | 'node';

@@ -18,7 +18,7 @@ import widgetCss from './styles/widget.css?inline';
 import { applyTheme } from './theme';
 import { botFileUrl } from '../conversation/load-bot';
 import type { Understanding } from '../conversation/types';
-import type { Backend } from '../nlu/protocol';
+import type { Backend } from '../nlu/runtime/protocol';
 import type { NluPolicy } from '../nlu/stage-policy';
 import { createFulfillmentClient } from '../fulfillment/client';
 import { HOST_TAG } from './host';
@@ -68,7 +68,7 @@ function persistence(botUrl: string, settings: WidgetOptions['persist']): NonNul
     store: import('../store/session-store').then(({ openSessionStore }) => openSessionStore({ redact: refine.redact ?? false })),
     ...browserSyncParts(botUrl),
     ...(refine.retentionDays !== undefined && { retentionDays: refine.retentionDays }),
-    clearCaches: () => import('../nlu/model-cache').then(({ clearModelCache }) => clearModelCache()),
+    clearCaches: () => import('../nlu/runtime/model-cache').then(({ clearModelCache }) => clearModelCache()),
   };
 }
 

@@ -2,7 +2,7 @@
 import type { MenuBot } from '../bot/menu-bot';
 import type { Fulfill } from '../conversation/dialogue-turn';
 import type { FulfillmentClientOptions } from '../fulfillment/client';
-import type { Backend } from '../nlu/protocol';
+import type { Backend } from '../nlu/runtime/protocol';
 import type { NluPolicy } from '../nlu/stage-policy';
 
 export type Position = 'left' | 'right';

@@ -1,7 +1,7 @@
 /** The widget's language model: the NLU Web Worker, next to the widget's own script unless told otherwise. */
 import type { Understanding } from '../conversation/types';
-import { createNluClient } from '../nlu/client';
-import type { Backend } from '../nlu/protocol';
+import { createNluClient } from '../nlu/runtime/client';
+import type { Backend } from '../nlu/runtime/protocol';
 import { chooseStages, connectionHints, type NluPolicy } from '../nlu/stage-policy';
 
 export const WORKER_FILE = 'parley-nlu-worker.js';

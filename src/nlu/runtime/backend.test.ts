@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { trainDefaults } from '../train/defaults';
+import { trainDefaults } from '../../train/defaults';
 import { chooseBackend, multiplyAddsPerParse, WEBGPU_MIN_MULTIPLY_ADDS } from './backend';
-import type { ModelConfig } from './model-spec';
+import type { ModelConfig } from '../model-spec';
 
 const parleySized: ModelConfig = {
   ...trainDefaults.model,

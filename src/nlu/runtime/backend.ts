@@ -5,7 +5,7 @@
  * WASM for models of that size and only moves to the GPU when a model is big enough to win there.
  */
 import type { Backend } from './protocol';
-import type { ModelConfig } from './model-spec';
+import type { ModelConfig } from '../model-spec';
 
 /** Below this many multiply-adds per parse, WASM answers before a GPU round trip would. */
 export const WEBGPU_MIN_MULTIPLY_ADDS = 200e6;

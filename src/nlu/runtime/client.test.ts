@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createNluClient, type FullStageEvent } from './client';
-import type { ParseResult } from './parse';
+import type { ParseResult } from '../parse';
 import type { LoadInfo, WorkerMessage, WorkerRequest } from './protocol';
 
 const FULL: LoadInfo = { stage: 'full', backend: 'wasm', backendReason: 'test', modelBytes: 10, fromCache: false, loadMs: 5, warmupMs: 1 };

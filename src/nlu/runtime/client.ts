@@ -2,7 +2,7 @@
  * The main thread's side of the NLU worker: request ids, timeouts, which stage can answer, and a clear
  * error when the worker or the model fails (the conversation then falls back to buttons-only mode).
  */
-import type { ParseResult, Stage } from './parse';
+import type { ParseResult, Stage } from '../parse';
 import type { Backend, LoadInfo, NluErrorCode, StageInfo, Stages, WorkerMessage, WorkerRequest, WorkerResponse } from './protocol';
 
 export type NluState = 'idle' | 'loading' | 'ready' | 'failed';

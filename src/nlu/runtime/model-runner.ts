@@ -2,8 +2,8 @@
  * Runs the ONNX model through onnxruntime (web in the worker, node in the CLI and benchmarks): both
  * share one API, so this adapter is written once against the small part of it that Parley uses.
  */
-import type { Features } from './featurize';
-import type { ModelConfig } from './model-spec';
+import type { Features } from '../featurize';
+import type { ModelConfig } from '../model-spec';
 
 export interface ModelOutputs {
   intentLogits: Float32Array;

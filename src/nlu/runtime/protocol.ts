@@ -1,5 +1,5 @@
 /** Messages between the main thread and the NLU worker: typed, with ids; errors cross as values. */
-import type { ParseResult } from './parse';
+import type { ParseResult } from '../parse';
 
 export type Backend = 'auto' | 'wasm' | 'webgpu';
 

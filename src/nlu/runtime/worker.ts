@@ -9,13 +9,13 @@
  */
 import type * as OrtWasm from 'onnxruntime-web/wasm';
 import { chooseBackend, type BackendChoice } from './backend';
-import { parseNluBundle, type NluBundle } from './bundle';
-import { createExtractors, type ExtractorsDefinition } from './extractors';
+import { parseNluBundle, type NluBundle } from '../bundle';
+import { createExtractors, type ExtractorsDefinition } from '../extractors';
 import { fetchVerified, ModelCorruptError } from './model-cache';
 import { createOrtRunner, type ModelRunner } from './model-runner';
-import type { ExtractionContext, Extractor } from './extractors/types';
-import { createLightParser, type LightParser } from './light/light-parser';
-import { createParser, type Parser } from './parse';
+import type { ExtractionContext, Extractor } from '../extractors/types';
+import { createLightParser, type LightParser } from '../light/light-parser';
+import { createParser, type Parser } from '../parse';
 import type { Backend, LoadInfo, LoadRequest, NluError, StageInfo, WorkerMessage, WorkerRequest, WorkerResponse } from './protocol';
 
 type Ort = typeof OrtWasm;
