@@ -78,10 +78,12 @@ describe('featurize', () => {
         for (const id of a.tokens) expect(id >= 0 && id < config.vocabulary.length).toBe(true);
         for (const id of a.ngrams) expect(id >= 0 && id < config.ngramBuckets).toBe(true);
         for (const id of a.sparse) expect(id >= 0 && id < config.sparseBuckets).toBe(true);
+        for (const id of featurizer.sentenceBuckets(text, 97)) expect(id >= 1 && id < 97).toBe(true);
       }),
       { numRuns: 300 },
     );
-  });
+    // 300 random texts take about 5 s on a busy 2-core machine: the limit is for a hang, not for speed.
+  }, 60_000);
 
   it('rejects a vocabulary without its placeholders', () => {
     expect(() => createFeaturizer({ ...config, vocabulary: ['a', 'b'] })).toThrow(/must start with "<pad>"/);
