@@ -104,6 +104,7 @@ async function main() {
   });
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.lib.json'], { stdio: 'inherit' });
   await buildCli();
+  checkMainThreadWithoutValibot();
   precompressBrowserFiles();
   console.log(`built dist/ in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   printSizes();
@@ -131,6 +132,21 @@ export async function buildCli(outDir = 'dist/cli'): Promise<void> {
     },
   });
   chmodSync(join(outDir, 'parley.js'), 0o755);
+}
+
+/**
+ * valibot iterates with `for...in`, so on a page that added a method to Object.prototype it fails
+ * (e2e/hostile-page.spec.ts): no code that runs in the page's main thread may load it, not even
+ * through a constant imported from a schema module. The worker has its own globals and may; so may
+ * Node. Browser chunks inline it (its "~run" methods give it away); the npm library imports it.
+ */
+export function checkMainThreadWithoutValibot(dist = 'dist'): void {
+  const mainThread = readdirSync(dist).filter((file) => /^parley.*\.js$/.test(file) && !file.startsWith('parley-nlu-'));
+  const loading = [
+    ...mainThread.filter((file) => readFileSync(join(dist, file), 'utf8').includes('~run')),
+    ...(/from\s*["']valibot["']/.test(readFileSync(join(dist, 'lib/index.js'), 'utf8')) ? ['lib/index.js'] : []),
+  ];
+  if (loading.length > 0) throw new Error(`valibot reached code that runs in the host page (${loading.join(', ')}): read untrusted data there with src/check.ts`);
 }
 
 /**

@@ -12,7 +12,8 @@
 import { boolean, either, isRecord, list, literal, map, nullable, number, object, optional, parseData, scalar, string, text, withDefault, type Parser, type Result } from '../check';
 import { defaults } from '../defaults';
 import type { BotDefinition } from './definition';
-import { SLOT_TYPES, type Button, type Condition, type DialogueBot, type Flow, type Rule, type Settings, type Slot, type Variation } from './dialogue-schema';
+import type { Button, Condition, DialogueBot, Flow, Rule, Settings, Slot, Variation } from './dialogue-schema';
+import { SLOT_TYPES } from './slot-types';
 
 export function dialogueOf(definition: BotDefinition): DialogueBot {
   const intentTitles = Object.fromEntries(Object.entries(definition.intents).flatMap(([intent, { title }]) => (title ? [[intent, title]] : [])));

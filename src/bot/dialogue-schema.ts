@@ -4,13 +4,14 @@
  */
 import * as v from 'valibot';
 import { defaults } from '../defaults';
+import { SLOT_TYPES } from './slot-types';
 
 const SETTINGS = defaults.dialogueSettings;
 
 export const NAME = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9_]*$/, 'use lower-case letters, digits and "_", starting with a letter'));
 const TEXT = v.pipe(v.string(), v.minLength(1, 'must not be empty'));
 
-export const SLOT_TYPES = ['text', 'number', 'amount', 'date', 'time', 'email', 'phone', 'url', 'boolean'] as const;
+export { SLOT_TYPES };
 
 const ValidationSchema = v.strictObject({
   /** The value (as text) must match this regular expression. */
