@@ -27,6 +27,40 @@ describe('parley validate checks', () => {
     ]);
   });
 
+  it('warns when a form asks for a learned entity that no reply can fill while the light stage answers', () => {
+    const source = [
+      'name: X',
+      'intents:',
+      '  book:',
+      '    examples:',
+      ...Array.from({ length: 10 }, (_, i) => `      - "book a table for [${['Ann', 'Bo', 'Cy', 'Di', 'Ed', 'Flo', 'Gus', 'Hal', 'Ivy', 'Jo'][i]}](guest) please"`),
+      '  greet:',
+      '    examples:',
+      ...Array.from({ length: 10 }, (_, i) => `      - "hello ${i}"`),
+      'slots:',
+      '  guest:',
+      '    entity: guest',
+      '  guest_named:',
+      '    entity: guest',
+      '    from_text: true',
+      'flows:',
+      '  book:',
+      '    intent: book',
+      '    slots: [guest, guest_named]',
+      '    done: booked',
+      'responses:',
+      '  booked: ["Booked.", "Done.", "All set."]',
+      '',
+    ].join('\n');
+    const loaded = loadDefinition(source, 'bot.yaml');
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    const problems = lintDefinition(loaded.definition, loaded.locate).map(formatProblem).filter((p) => p.includes('light stage'));
+    expect(problems).toEqual([
+      'bot.yaml:29: warning: slots.guest: flow "book" fills this slot from "guest", which only the transformer finds: while the light stage answers, a reply cannot fill it (add from_text: true, or a rule for "guest" under entities)',
+    ]);
+  });
+
   it('merges a definition split over files and points at the right file', () => {
     const source = readFileSync(FIXTURE, 'utf8');
     const [head, responses] = source.split('responses:\n') as [string, string];

@@ -56,6 +56,12 @@ export function lintDefinition(definition: BotDefinition, locate: Locate): Probl
     if (askedBy && !slot.entity && !slot.from_text && !slot.from_intent) {
       warning(['slots', name], `flow "${askedBy}" asks for this slot but no reply can fill it (add entity, from_text or from_intent)`);
     }
+    // Only the transformer tags a learned entity: while the light stage answers (it loads first, and is
+    // all a Save-Data visitor gets), the form asks for the value and only from_text can take the reply.
+    const ruled = Object.hasOwn(definition.entities ?? {}, slot.entity ?? '');
+    if (askedBy && slot.entity && learnedEntities.has(slot.entity) && !ruled && !slot.from_text && !slot.from_intent) {
+      warning(['slots', name], `flow "${askedBy}" fills this slot from "${slot.entity}", which only the transformer finds: while the light stage answers, a reply cannot fill it (add from_text: true, or a rule for "${slot.entity}" under entities)`);
+    }
   }
 
   const triggers = new Map<string, string>();
