@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: Parley and nlp.js in one process and one run, on CLINC150 and SNIPS from
  * ../shared/datasets; one table, written to bench/results.json. Then the browser figures in headless
- * Chromium (the real worker). Options: --quick (small subsets, to check the harness), --skip-browser,
- * --dataset clinc150|snips, --out <file>.
+ * Chromium (the real worker): desktop (localhost), then the phone profile (bench/phone.ts). Options:
+ * --quick (small subsets, to check the harness), --skip-browser, --browser-only (the browser figures
+ * alone, written into the results file beside its accuracy rows), --skip-phone, --dataset
+ * clinc150|snips, --out <file>.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runEvaluation, type EvalRunReport } from '../src/train/eval-run';
@@ -14,11 +16,14 @@ import { percentile } from '../src/train/latency';
 import { loadWordVectors } from '../src/train/word-vectors';
 import { measureInBrowser, type BrowserFigures } from './browser';
 import { runNlpJs } from './nlpjs';
+import { formatPhoneTable, measurePhone, type PhoneFigures } from './phone';
 
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'skip-browser': { type: 'boolean', default: false },
+    'browser-only': { type: 'boolean', default: false },
+    'skip-phone': { type: 'boolean', default: false },
     dataset: { type: 'string', multiple: true },
     out: { type: 'string', default: 'bench/results.json' },
   },
@@ -50,6 +55,7 @@ function sample(examples: Example[], perIntent: number): Example[] {
 }
 
 async function main() {
+  if (args['browser-only']) return browserOnly();
   if (!existsSync(DATASETS_DIR)) throw new Error(`${DATASETS_DIR} not found: the benchmark reads the shared datasets next to the project`);
   const wordVectors = loadWordVectors();
   const rows: Row[] = [];
@@ -110,18 +116,45 @@ async function main() {
     });
   }
 
-  let browser: BrowserFigures | { skipped: string } = { skipped: 'run without --skip-browser' };
-  if (!args['skip-browser']) {
-    if (existsSync('dist/parley-nlu-worker.js') && existsSync('models/acme/bot.json')) browser = await measureInBrowser();
-    else browser = { skipped: 'dist/ or models/acme/ missing: run npm run build and npm start (or npm test) first' };
-  }
+  const { browser, phone } = args['skip-browser'] ? { browser: { skipped: 'run without --skip-browser' }, phone: { skipped: 'run without --skip-browser' } } : await browserFigures();
 
   printTable(rows);
-  console.log('\nIn headless Chromium (demo store page, acme bot, real worker):');
-  console.log(JSON.stringify(browser, null, 2));
-  const results = { date: new Date().toISOString(), quick: args.quick, machine: `${process.platform} ${process.arch}, node ${process.version}`, rows, browser, parley };
+  printBrowser(browser, phone);
+  const results = { date: new Date().toISOString(), quick: args.quick, machine: `${process.platform} ${process.arch}, node ${process.version}`, rows, browser, phone, parley };
   writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwritten: ${args.out}`);
+}
+
+type Skipped = { skipped: string };
+
+/** Desktop (localhost, unthrottled), then the phone profile; both need the built widget and bundle. */
+async function browserFigures(): Promise<{ browser: BrowserFigures | Skipped; phone: PhoneFigures | Skipped }> {
+  if (!existsSync('dist/parley-nlu-worker.js') || !existsSync('models/acme/bot.json')) {
+    const skipped = { skipped: 'dist/ or models/acme/ missing: run npm run build and npm start (or npm test) first' };
+    return { browser: skipped, phone: skipped };
+  }
+  console.error('\nbrowser: desktop...');
+  const browser = await measureInBrowser();
+  if (args['skip-phone']) return { browser, phone: { skipped: 'run without --skip-phone' } };
+  console.error('browser: phone profile...');
+  return { browser, phone: await measurePhone({ quick: args.quick }) };
+}
+
+function printBrowser(browser: BrowserFigures | Skipped, phone: PhoneFigures | Skipped) {
+  console.log('\nIn headless Chromium (demo store page, acme bot, real worker):');
+  console.log(JSON.stringify(browser, null, 2));
+  console.log('');
+  console.log('skipped' in phone ? `Phone profile: skipped (${phone.skipped})` : formatPhoneTable(phone));
+}
+
+/** --browser-only: the browser figures alone, put into the results file in place of the old ones. */
+async function browserOnly() {
+  const { browser, phone } = await browserFigures();
+  printBrowser(browser, phone);
+  const previous = existsSync(args.out) ? (JSON.parse(readFileSync(args.out, 'utf8')) as Record<string, unknown>) : {};
+  const results = { ...previous, browser_date: new Date().toISOString(), browser_quick: args.quick, browser, phone };
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwritten: ${args.out} (browser figures; the accuracy rows are those of ${String(previous.date ?? 'no earlier run')})`);
 }
 
 function omitConfidences(report: EvalRunReport): Omit<EvalRunReport, 'confidences'> {
