@@ -11,9 +11,10 @@ export default defineConfig({
   retries: 0,
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list']],
-  // A shared, noisy machine: assertions get room (the first typed message also waits for the model).
+  // A shared, noisy machine: assertions get room. Loading the language model is not an assertion's
+  // wait: helpers.ts waits for the readiness signals (lightReady, modelReady) within the test's limit.
   expect: { timeout: 10_000 },
-  // The test's own limit must exceed the longest wait in it (ask() waits up to 40 s for an answer).
+  // The test's own limit: room for loading on a loaded machine, and for the waits after it.
   timeout: 90_000,
   use: {
     baseURL: `http://localhost:${port}/`,
