@@ -75,7 +75,8 @@ describe('exportOnnx: the model file', () => {
   const weights = randomWeights(SMALL_CONFIG, 1);
   // Unfolded, so every spec weight is in the file under its own name.
   const float = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: false, tokenTable: 'separate' }));
-  const int8 = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: true, tokenTable: 'separate' }));
+  // int8 throughout: 8 bits for every table.
+  const int8 = summarize(exportOnnx(SMALL_CONFIG, weights, { quantize: true, tokenTable: 'separate', precision: {} }));
 
   it('is IR 8, opset 17, with the spec inputs and outputs and a symbolic batch', () => {
     const { maxTokens: T, ngramsPerToken: K, sparseFeatures: S, tokenFeaturesPerToken: F } = SMALL_CONFIG;
@@ -127,6 +128,15 @@ describe('exportOnnx: the model file', () => {
     // Per layer q, k, v, out, ffn in and out; then the token table, intent, entity and entity-to-intent.
     expect(matMulWeights.size).toBe(6 * SMALL_CONFIG.layers + 4);
     expect(int8.nodes.some((n) => n.opType === 'DequantizeLinear' || n.opType === 'QuantizeLinear')).toBe(false);
+  });
+
+  it('the default precision: 4-bit tables two values a byte (uint8, half the columns), the intent path 5 bits one a byte', () => {
+    const config = { ...SMALL_CONFIG, intents: 6, tags: 5 };
+    const packed = summarize(exportOnnx(config, randomWeights(config, 1), { quantize: true, tokenTable: 'separate' })).initializers;
+    expect(packed.get('embed.ngram')).toEqual({ dataType: DataType.UINT8, dims: [config.ngramBuckets, config.width / 2] });
+    expect(packed.get('intent.sparse')).toEqual({ dataType: DataType.INT8, dims: [config.sparseBuckets, config.intents] });
+    // An odd number of columns cannot be packed: 4 bits, one value a byte.
+    expect(packed.get('entity.sparse')).toEqual({ dataType: DataType.INT8, dims: [config.tokenFeatureBuckets, config.tags] });
   });
 
   it('refuses weights that do not fit the config', () => {
@@ -193,12 +203,24 @@ describe('exportOnnx int8', () => {
   const config = EMBEDDING_HEAVY_CONFIG;
   const weights = randomWeights(config, 40, 0.1);
   const floatBytes = exportOnnx(config, weights, { quantize: false });
-  const int8Bytes = exportOnnx(config, weights, { quantize: true });
+  const int8Bytes = exportOnnx(config, weights, { quantize: true, precision: {} });
+  const defaultBytes = exportOnnx(config, weights, { quantize: true });
 
   it('is at least 3x smaller than float32 when embeddings dominate', () => {
     const ratio = floatBytes.length / int8Bytes.length;
     console.info(`int8 model: ${int8Bytes.length} bytes, float32: ${floatBytes.length} bytes, ratio ${ratio.toFixed(2)}`);
     expect(ratio).toBeGreaterThanOrEqual(3);
+  });
+
+  it('the default precision (4-bit tables) is smaller still and stays near float32 on random weights', async () => {
+    expect(defaultBytes.length).toBeLessThan(int8Bytes.length * 0.9);
+    const [floatModel, defaultModel] = await Promise.all([session(floatBytes), session(defaultBytes)]);
+    const batch = randomBatch(config, 100, 43);
+    const [a, b] = [await run(floatModel, config, batch), await run(defaultModel, config, batch)];
+    // Random tables are what 4 bits suit least (no row is small); the gate is the trained model's
+    // agreement in src/train/compile.test.ts.
+    expect(maxAbsDiff(a.intentLogits, b.intentLogits)).toBeLessThan(0.3);
+    expect(maxAbsDiff(a.entityLogits, b.entityLogits)).toBeLessThan(0.5);
   });
 
   it('stays close to float32 and agrees on the top intent for >= 99% of 300 sequences', async () => {
@@ -274,7 +296,7 @@ describe('split token table', () => {
   });
 
   it('int8: close to float32, and falls back to the folded table when every row moved', async () => {
-    const int8 = exportOnnx(config, weights, { quantize: true });
+    const int8 = exportOnnx(config, weights, { quantize: true, precision: {} });
     const float = exportOnnx(config, weights, { quantize: false });
     const [a, b] = [await run(await session(int8), config, inputs), await run(await session(float), config, inputs)];
     expect(maxAbsDiff(a.intentLogits, b.intentLogits)).toBeLessThan(0.1);

@@ -36,7 +36,8 @@ async function lookedUp(name: string, precision: Precision, perRow: boolean) {
   const bytes = g.toBytes({ graphName: 'lookup' });
   const [rows, cols] = tables[name]!;
   const limit = limitOfBits(precision.tableBits?.[name] ?? 8);
-  const { values, scales } = perRow ? quantizePerRow(weights[name]!, rows, cols, limit, limit < 127 ? (precision.fit ?? 'error') : 'max') : quantizePerColumn(weights[name]!, rows, cols, limit);
+  const fit = limit < 127 ? (precision.fit ?? 'error') : 'max';
+  const { values, scales } = perRow ? quantizePerRow(weights[name]!, rows, cols, limit, fit) : quantizePerColumn(weights[name]!, rows, cols, limit, fit);
   const expected = new Float32Array(ids.length * cols);
   ids.forEach((id, i) => {
     for (let c = 0; c < cols; c++) expected[i * cols + c] = values[id * cols + c]! * scales[perRow ? id : c]!;

@@ -20,7 +20,7 @@ export interface Precision {
   tableBits?: Readonly<Record<string, number>>;
   /** Bits of the matmul weights (default and most: 7, see MATMUL_WEIGHT_LIMIT). */
   matmulBits?: number;
-  /** How a wide table's row scale is chosen (quantizePerRow's `fit`; default 'error'). */
+  /** How the scales of a table with fewer than 8 bits are chosen (quantizePerRow's `fit`; default 'error'). */
   fit?: 'max' | 'error';
 }
 
@@ -113,7 +113,7 @@ export function weightOps(graph: GraphBuilder, config: ModelConfig, weights: Wei
       if (cols < PER_ROW_MIN_COLS) {
         // A narrow table (a sparse path's [buckets x classes]): a float scale per row would weigh more
         // than the row itself, so one scale per column (per class).
-        const { values, scales } = quantizePerColumn(weights[name]!, rows, cols, limit);
+        const { values, scales } = quantizePerColumn(weights[name]!, rows, cols, limit, bits < 8 ? fit : 'max');
         return mul(gathered(stored(values)), graph.initializer(`${name}.scale`, [cols], scales));
       }
       const { values, scales } = quantizePerRow(weights[name]!, rows, cols, limit, bits < 8 ? fit : 'max');

@@ -24,22 +24,26 @@ export function limitOfBits(bits: number): number {
   return 2 ** (bits - 1) - 1;
 }
 
-/** One scale per column: the output channel of x @ W for a weight W [rows, cols]. */
-export function quantizePerColumn(matrix: Float32Array, rows: number, cols: number, limit = MATMUL_WEIGHT_LIMIT): QuantizedMatrix {
+/** One scale per column: the output channel of x @ W for a weight W [rows, cols] (`fit` as for quantizePerRow). */
+export function quantizePerColumn(matrix: Float32Array, rows: number, cols: number, limit = MATMUL_WEIGHT_LIMIT, fit: 'max' | 'error' = 'max'): QuantizedMatrix {
   checkSize(matrix, rows, cols);
   const scales = new Float32Array(cols);
   for (let j = 0; j < cols; j++) {
     let max = 0;
     for (let i = 0; i < rows; i++) max = Math.max(max, Math.abs(matrix[i * cols + j]!));
-    scales[j] = max / limit;
+    scales[j] = fit === 'error' ? fittedScale(max, limit, (scale) => {
+      let error = 0;
+      for (let i = 0; i < rows; i++) error += squaredError(matrix[i * cols + j]!, scale, limit);
+      return error;
+    }) : max / limit;
   }
   return { values: quantizeWith(matrix, rows, cols, (_i, j) => scales[j]!, limit), scales };
 }
 
 /**
- * Shrinking a row's scale below max / limit clips its largest values and rounds the rest more finely;
- * `fit: 'error'` picks, per row, the scale among these factors with the least squared error (at 4 bits
- * the row maximum wastes most of the grid on one outlier).
+ * Shrinking a scale below max / limit clips the largest values and rounds the rest more finely;
+ * `fit: 'error'` picks, per row or column, the scale among these factors with the least squared error
+ * (at 4 bits the maximum wastes most of the grid on one outlier).
  */
 const SCALE_FACTORS = [1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
 
@@ -51,21 +55,29 @@ export function quantizePerRow(matrix: Float32Array, rows: number, cols: number,
     const row = matrix.subarray(i * cols, (i + 1) * cols);
     let max = 0;
     for (const value of row) max = Math.max(max, Math.abs(value));
-    scales[i] = max / limit;
-    if (fit === 'error' && max > 0) {
-      let best = Infinity;
-      for (const factor of SCALE_FACTORS) {
-        const scale = (max / limit) * factor;
-        let error = 0;
-        for (const value of row) error += (Math.max(-limit, Math.min(limit, Math.round(value / scale))) * scale - value) ** 2;
-        if (error < best) {
-          best = error;
-          scales[i] = scale;
-        }
-      }
-    }
+    scales[i] = fit === 'error' ? fittedScale(max, limit, (scale) => row.reduce((error, value) => error + squaredError(value, scale, limit), 0)) : max / limit;
   }
   return { values: quantizeWith(matrix, rows, cols, (i) => scales[i]!, limit), scales };
+}
+
+/** The scale among SCALE_FACTORS x max / limit with the least `error` (0 for an all-zero row or column). */
+function fittedScale(max: number, limit: number, error: (scale: number) => number): number {
+  if (max === 0) return 0;
+  let best = Infinity;
+  let chosen = max / limit;
+  for (const factor of SCALE_FACTORS) {
+    const scale = (max / limit) * factor;
+    const e = error(scale);
+    if (e < best) {
+      best = e;
+      chosen = scale;
+    }
+  }
+  return chosen;
+}
+
+function squaredError(value: number, scale: number, limit: number): number {
+  return (Math.max(-limit, Math.min(limit, Math.round(value / scale))) * scale - value) ** 2;
 }
 
 /** Offset of a 4-bit value in its nibble: [-7, 7] is stored as [1, 15]. */
