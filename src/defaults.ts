@@ -13,6 +13,12 @@ export const defaults = {
   /** When the loader fetches the rest of the widget: on idle after page load, or on first interaction. */
   load: 'idle',
   primaryColor: '#1d4ed8',
+  /** The first stage of understanding to be ready (the light stage, or the transformer alone with nlu: 'full'). */
+  nluLoadTimeoutMs: 30_000,
+  /** The transformer loading behind the light stage: megabytes on a slow phone; the light stage answers meanwhile. */
+  nluFullLoadTimeoutMs: 180_000,
+  /** One parse; a second late one in a row puts the widget in buttons-only mode. */
+  nluParseTimeoutMs: 5_000,
   /** A bot's dialogue settings its definition leaves out (`settings:`; src/bot/dialogue-schema.ts says what each does). */
   dialogueSettings: {
     confidence_threshold: 0.5,

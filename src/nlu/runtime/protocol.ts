@@ -1,12 +1,13 @@
 /** Messages between the main thread and the NLU worker: typed, with ids; errors cross as values. */
-import type { ParseResult } from '../parse';
+import type { ParseResult, Stage } from '../parse';
 
 export type Backend = 'auto' | 'wasm' | 'webgpu';
 
 /**
- * What the worker loads: 'both' answers with the light stage at once and hands over to the full
- * model once it is warm; 'light' never fetches onnxruntime or the model; 'full' waits for the model
- * and lets it answer every message (see stage-policy.ts for who decides).
+ * What a visitor's browser loads: 'both' answers with the light stage at once and hands over to the
+ * full model once it is warm (each in a worker of its own, see client.ts); 'light' never fetches
+ * onnxruntime or the model; 'full' waits for the model and lets it answer every message (see
+ * stage-policy.ts for who decides).
  */
 export type Stages = 'both' | 'light' | 'full';
 
@@ -18,7 +19,10 @@ export interface LoadRequest {
   /** Absolute URL of the folder holding onnxruntime's .wasm and .mjs files. */
   runtimeUrl: string;
   backend: Backend;
-  stages: Stages;
+  /** The stage this worker loads and answers with. */
+  stage: Stage;
+  /** A 'light' load of a bundle without a light stage (one from before format 4) loads the full one instead. */
+  fullIfNoLight?: boolean;
 }
 
 export interface ParseRequest {
@@ -46,13 +50,11 @@ export interface LoadInfo {
   warmupMs: number;
 }
 
-/** The light stage can answer (the worker may go on loading the full model: `fullModel`). */
+/** The light stage can answer. */
 export interface LightLoadInfo {
   stage: 'light';
   /** From the load request to the light stage's first answer. */
   loadMs: number;
-  /** 'loading' when the full model loads behind it, 'not-loaded' when the light stage is all there is. */
-  fullModel: 'loading' | 'not-loaded';
 }
 
 /** Whichever stage answers first. */
@@ -69,8 +71,3 @@ export type WorkerResponse =
   | { id: number; ok: true; type: 'load'; info: StageInfo }
   | { id: number; ok: true; type: 'parse'; result: ParseResult }
   | { id: number; ok: false; error: NluError };
-
-/** Sent by the worker on its own, after a 'both' load answered with the light stage. */
-export type WorkerEvent = { type: 'full-ready'; info: LoadInfo } | { type: 'full-failed'; error: NluError };
-
-export type WorkerMessage = WorkerResponse | WorkerEvent;

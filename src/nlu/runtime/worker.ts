@@ -1,11 +1,10 @@
 /**
- * The NLU Web Worker, in two stages. The light stage (a linear model in plain JavaScript, inside
- * bot.json) answers as soon as the bundle has arrived; the full stage loads the ONNX model into
- * onnxruntime-web (WASM, one thread, or WebGPU: see backend.ts) behind it, warms it with one
- * inference, and from then on answers every parse. Each message is answered by the stage that is
- * ready when it arrives, exactly once. Each onnxruntime build is its own chunk, so only the one in use
- * is fetched. Every failure is answered with an error value naming what failed; the worker never goes
- * silent.
+ * The NLU Web Worker. It answers with one stage, the one its load request names: the light stage (a
+ * linear model in plain JavaScript, inside bot.json), ready as soon as the bundle has arrived, or the
+ * full stage, the ONNX model in onnxruntime-web (WASM, one thread, or WebGPU: see backend.ts), warmed
+ * with one inference. The client runs one worker per stage, so a message never waits behind the
+ * transformer's loading. Each onnxruntime build is its own chunk, so only the one in use is fetched.
+ * Every failure is answered with an error value naming what failed; the worker never goes silent.
  */
 import type * as OrtWasm from 'onnxruntime-web/wasm';
 import { chooseBackend, type BackendChoice } from './backend';
@@ -16,7 +15,7 @@ import { createOrtRunner, type ModelRunner } from './model-runner';
 import type { ExtractionContext, Extractor } from '../extractors/types';
 import { createLightParser, type LightParser } from '../light/light-parser';
 import { createParser, type Parser } from '../parse';
-import type { Backend, LoadInfo, LoadRequest, NluError, StageInfo, WorkerMessage, WorkerRequest, WorkerResponse } from './protocol';
+import type { Backend, LoadInfo, LoadRequest, NluError, StageInfo, WorkerRequest, WorkerResponse } from './protocol';
 
 type Ort = typeof OrtWasm;
 
@@ -33,7 +32,7 @@ const RUNTIME_WASM_FILES = { wasm: 'ort-wasm-simd-threaded.wasm', webgpu: 'ort-w
 
 const importRuntime = (backend: 'wasm' | 'webgpu'): Promise<Ort> => (backend === 'webgpu' ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm'));
 
-const scope = self as unknown as { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerMessage): void };
+const scope = self as unknown as { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(message: WorkerResponse): void };
 
 const WARM_UP: ExtractionContext = { now: new Date(0), timeZone: 'UTC', locale: 'en' };
 
@@ -47,21 +46,12 @@ async function load(request: LoadRequest): Promise<StageInfo> {
   const started = performance.now();
   const { bot, bundle } = await fetchBundle(request.botUrl);
   const extractors = createExtractors(bot.extractors ?? {});
-  if (request.stages === 'full' || !bundle.light) {
-    if (request.stages === 'light') throw new NluFailure({ code: 'bundle-invalid', message: `${request.botUrl} has no light stage (a bundle from before format 4): retrain it with parley train, or let the widget load the full model` });
-    return loadFull(request, bundle, extractors, started);
-  }
-  light = createLightParser(bundle, extractors);
-  light.parse('hello', WARM_UP);
-  const info: StageInfo = { stage: 'light', loadMs: performance.now() - started, fullModel: request.stages === 'both' ? 'loading' : 'not-loaded' };
-  if (request.stages === 'both') {
-    // Behind the light stage; from its first warm answer on, the full model answers every message.
-    void loadFull(request, bundle, extractors, performance.now()).then(
-      (loaded) => scope.postMessage({ type: 'full-ready', info: loaded }),
-      (error: unknown) => scope.postMessage({ type: 'full-failed', error: error instanceof NluFailure ? error.error : { code: 'runtime-failed', message: String(error) } }),
-    );
-  }
-  return info;
+  if (request.stage === 'full' || (!bundle.light && request.fullIfNoLight)) return loadFull(request, bundle, extractors, started);
+  if (!bundle.light) throw new NluFailure({ code: 'bundle-invalid', message: `${request.botUrl} has no light stage (a bundle from before format 4): retrain it with parley train` });
+  const parser = createLightParser(bundle, extractors);
+  parser.parse('hello', WARM_UP);
+  light = parser;
+  return { stage: 'light', loadMs: performance.now() - started };
 }
 
 async function fetchBundle(botUrl: string): Promise<{ bot: BotFile; bundle: NluBundle }> {
@@ -161,7 +151,6 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse> {
   try {
     if (request.type === 'load') return { id: request.id, ok: true, type: 'load', info: await load(request) };
     const context = { now: new Date(request.now), timeZone: request.timeZone, locale: request.locale };
-    // The stage that is ready now answers: the full model once warm, the light stage until then.
     if (full) return { id: request.id, ok: true, type: 'parse', result: await full.parse(request.text, context) };
     if (light) return { id: request.id, ok: true, type: 'parse', result: light.parse(request.text, context) };
     return { id: request.id, ok: false, error: { code: 'not-loaded', message: 'parse before the model was loaded' } };
