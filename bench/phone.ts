@@ -375,7 +375,8 @@ interface WireRequest {
  * Every request of the page and of its workers, with the bytes as they arrive (CDP Network events;
  * a dedicated worker's requests are reported on its own target, attached here before it runs).
  * Chromium reports the worker's own script with its decoded length and a total of only its headers
- * (Chromium 156): its body is then counted from the file the server sent (`bodyBytesOf`).
+ * (Chromium 156): its body is then counted from the file the server sent (`bodyBytesOf`), unless the
+ * network answered 304.
  */
 async function watchWire(cdp: CDPSession, bodyBytesOf: (path: string) => number | null): Promise<{ requests(): WireRequest[] }> {
   interface Entry {
@@ -385,7 +386,8 @@ async function watchWire(cdp: CDPSession, bodyBytesOf: (path: string) => number 
     chunks: Array<{ at: number; bytes: number; decoded: number }>;
     finished: { at: number; bytes: number } | null;
     source?: string;
-    bodyFromFile?: boolean;
+    /** The HTTP status the network saw (responseReceivedExtraInfo): a 304's body came from the cache. */
+    status?: number;
   }
   const entries = new Map<string, Entry>();
   // CDP timestamps are monotonic seconds; requestWillBeSent also gives the wall time, hence the offset.
@@ -404,6 +406,7 @@ async function watchWire(cdp: CDPSession, bodyBytesOf: (path: string) => number 
     }
     const entry = entries.get(key);
     if (!entry) return;
+    if (method === 'Network.responseReceivedExtraInfo') return void (entry.status = params.statusCode as number);
     if (method !== 'Network.responseReceived') {
       entry.source ??= source;
       if (entry.source !== source) return;
@@ -411,23 +414,10 @@ async function watchWire(cdp: CDPSession, bodyBytesOf: (path: string) => number 
     const at = epoch(params.timestamp as number);
     if (method === 'Network.responseReceived') entry.headers = { at, bytes: (params.response as { encodedDataLength: number }).encodedDataLength };
     else if (method === 'Network.dataReceived') entry.chunks.push({ at, bytes: params.encodedDataLength as number, decoded: params.dataLength as number });
-    else if (method === 'Network.loadingFinished') {
-      let bytes = params.encodedDataLength as number;
-      const decoded = entry.chunks.reduce((t, c) => t + c.decoded, 0);
-      const encoded = entry.chunks.reduce((t, c) => t + c.bytes, 0);
-      // Only with no response announced at all: a revalidated copy (304) also has a body and no bytes.
-      if (entry.headers === null && decoded > 0 && encoded === 0 && bytes < decoded) {
-        const body = bodyBytesOf(entry.path);
-        if (body !== null && bytes < body) {
-          bytes += body;
-          entry.bodyFromFile = true;
-        }
-      }
-      entry.finished = { at, bytes };
-    }
+    else if (method === 'Network.loadingFinished') entry.finished = { at, bytes: params.encodedDataLength as number };
     else if (method === 'Network.loadingFailed') entry.finished ??= { at, bytes: (entry.headers?.bytes ?? 0) + entry.chunks.reduce((t, c) => t + c.bytes, 0) };
   };
-  const events = ['Network.requestWillBeSent', 'Network.responseReceived', 'Network.dataReceived', 'Network.loadingFinished', 'Network.loadingFailed'] as const;
+  const events = ['Network.requestWillBeSent', 'Network.responseReceived', 'Network.responseReceivedExtraInfo', 'Network.dataReceived', 'Network.loadingFinished', 'Network.loadingFailed'] as const;
   for (const method of events) cdp.on(method, (params) => onNetwork('page', method, params as unknown as Record<string, unknown>));
 
   // The worker's target, through the page's session (Playwright's CDPSession speaks to one target).
@@ -448,11 +438,18 @@ async function watchWire(cdp: CDPSession, bodyBytesOf: (path: string) => number 
     requests: () =>
       [...entries.values()]
         .map((entry) => {
+          // A worker's own script: no response announced, a decoded body, no encoded bytes, a total of
+          // its headers alone; unless the network answered 304 (the body came from the cache).
+          const decoded = entry.chunks.reduce((t, c) => t + c.decoded, 0);
+          const encoded = entry.chunks.reduce((t, c) => t + c.bytes, 0);
+          const missingBody = entry.headers === null && entry.status !== 304 && decoded > 0 && encoded === 0 && entry.finished !== null && entry.finished.bytes < decoded;
+          const body = missingBody ? bodyBytesOf(entry.path) : null;
+          const finished = entry.finished && { at: entry.finished.at, bytes: entry.finished.bytes + (body ?? 0) };
           const bytesBy = (time: number) => {
-            if (entry.finished && entry.finished.at <= time) return entry.finished.bytes;
+            if (finished && finished.at <= time) return finished.bytes;
             return (entry.headers && entry.headers.at <= time ? entry.headers.bytes : 0) + entry.chunks.filter((c) => c.at <= time).reduce((t, c) => t + c.bytes, 0);
           };
-          return { path: entry.path, startedAt: entry.startedAt, finishedAt: entry.finished?.at ?? null, bytes: bytesBy(Infinity), bytesBy, bodyFromFile: entry.bodyFromFile ?? false };
+          return { path: entry.path, startedAt: entry.startedAt, finishedAt: entry.finished?.at ?? null, bytes: bytesBy(Infinity), bytesBy, bodyFromFile: body !== null };
         })
         .sort((a, b) => a.startedAt - b.startedAt),
   };
