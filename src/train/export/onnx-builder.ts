@@ -12,8 +12,9 @@ const AttributeType = proto.AttributeProto.AttributeType;
 export const IR_VERSION = 8;
 export const OPSET_VERSION = 17;
 
-export type TensorData = Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
-export type ElementType = 'float32' | 'int8' | 'uint8' | 'int32' | 'int64';
+/** float16 values travel as their bits in a Uint16Array (see toFloat16 in quantize.ts). */
+export type TensorData = Float32Array | Uint16Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
+export type ElementType = 'float32' | 'float16' | 'int8' | 'uint8' | 'int32' | 'int64';
 /** A dimension: a fixed size, or the name of a symbolic one (the batch). */
 export type Dim = number | string;
 /** An attribute: an int, ints, a string, or a float written as `{ float: value }`. */
@@ -22,6 +23,7 @@ export type Attributes = Record<string, AttributeValue>;
 
 const ELEMENT_TYPES: Record<ElementType, number> = {
   float32: DataType.FLOAT,
+  float16: DataType.FLOAT16,
   int8: DataType.INT8,
   uint8: DataType.UINT8,
   int32: DataType.INT32,
@@ -33,6 +35,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function elementTypeOf(data: TensorData): ElementType {
   if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Uint16Array) return 'float16';
   if (data instanceof Int8Array) return 'int8';
   if (data instanceof Uint8Array) return 'uint8';
   if (data instanceof Int32Array) return 'int32';

@@ -130,10 +130,13 @@ describe('exportOnnx: the model file', () => {
     expect(int8.nodes.some((n) => n.opType === 'DequantizeLinear' || n.opType === 'QuantizeLinear')).toBe(false);
   });
 
-  it('the default precision: 4-bit tables two values a byte (uint8, half the columns), the intent path 5 bits one a byte', () => {
+  it('the default precision: 4-bit tables two values a byte (uint8, half the columns), the intent path 5 bits one a byte, float16 row scales', () => {
     const config = { ...SMALL_CONFIG, intents: 6, tags: 5 };
     const packed = summarize(exportOnnx(config, randomWeights(config, 1), { quantize: true, tokenTable: 'separate' })).initializers;
     expect(packed.get('embed.ngram')).toEqual({ dataType: DataType.UINT8, dims: [config.ngramBuckets, config.width / 2] });
+    const wide = { ...config, width: 32, heads: 2 };
+    const wideTables = summarize(exportOnnx(wide, randomWeights(wide, 1), { quantize: true, tokenTable: 'separate' })).initializers;
+    expect(wideTables.get('embed.ngram.scale')).toEqual({ dataType: DataType.FLOAT16, dims: [wide.ngramBuckets, 1] });
     expect(packed.get('intent.sparse')).toEqual({ dataType: DataType.INT8, dims: [config.sparseBuckets, config.intents] });
     // An odd number of columns cannot be packed: 4 bits, one value a byte.
     expect(packed.get('entity.sparse')).toEqual({ dataType: DataType.INT8, dims: [config.tokenFeatureBuckets, config.tags] });

@@ -17,7 +17,8 @@ const configs: Array<[string, ModelConfig]> = [
   ['embedding-heavy', EMBEDDING_HEAVY_CONFIG],
 ];
 
-describe('the same model bytes in onnxruntime-web (wasm) and onnxruntime-node', () => {
+// The first onnxruntime-web session compiles its wasm: seconds on a busy machine.
+describe('the same model bytes in onnxruntime-web (wasm) and onnxruntime-node', { timeout: 60_000 }, () => {
   for (const [label, config] of configs) {
     for (const quantize of [false, true]) {
       // float32 must agree to rounding. int8 quantises activations at run time, and the two builds may

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { normal, SMALL_CONFIG } from './fixtures';
 import { GraphBuilder } from './onnx-builder';
 import { weightOps, type Precision } from './onnx-weights';
-import { limitOfBits, quantizePerColumn, quantizePerRow } from './quantize';
+import { fromFloat16, limitOfBits, quantizePerColumn, quantizePerRow, toFloat16 } from './quantize';
 import { seededRandom } from '../random';
 
 beforeAll(() => {
@@ -37,7 +37,10 @@ async function lookedUp(name: string, precision: Precision, perRow: boolean) {
   const [rows, cols] = tables[name]!;
   const limit = limitOfBits(precision.tableBits?.[name] ?? 8);
   const fit = limit < 127 ? (precision.fit ?? 'error') : 'max';
-  const { values, scales } = perRow ? quantizePerRow(weights[name]!, rows, cols, limit, fit) : quantizePerColumn(weights[name]!, rows, cols, limit, fit);
+  const half = (scale: number) => fromFloat16(toFloat16(Float32Array.of(scale)))[0]!;
+  const { values, scales } = perRow
+    ? quantizePerRow(weights[name]!, rows, cols, limit, fit, precision.halfRowScales ? half : undefined)
+    : quantizePerColumn(weights[name]!, rows, cols, limit, fit);
   const expected = new Float32Array(ids.length * cols);
   ids.forEach((id, i) => {
     for (let c = 0; c < cols; c++) expected[i * cols + c] = values[id * cols + c]! * scales[perRow ? id : c]!;
@@ -52,10 +55,11 @@ async function lookedUp(name: string, precision: Precision, perRow: boolean) {
   return { results, expected, bytes, limit };
 }
 
+// The first onnxruntime-web session compiles its wasm: seconds on a busy machine.
 describe('quantised lookups with fewer bits', { timeout: 60_000 }, () => {
-  for (const bits of [8, 5, 4]) {
-    it(`${bits} bits: the wide table's rows are its values times their row scale, in onnxruntime-node and -web${bits === 4 ? ' (two values a byte)' : ''}`, async () => {
-      const { results, expected, limit } = await lookedUp('embed.ngram', { tableBits: { 'embed.ngram': bits } }, true);
+  for (const [bits, halfRowScales] of [[8, false], [5, false], [4, false], [4, true]] as const) {
+    it(`${bits} bits${halfRowScales ? ', float16 row scales' : ''}: the wide table's rows are its values times their row scale, in onnxruntime-node and -web${bits === 4 ? ' (two values a byte)' : ''}`, async () => {
+      const { results, expected, limit } = await lookedUp('embed.ngram', { tableBits: { 'embed.ngram': bits }, halfRowScales }, true);
       for (const got of results) {
         for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(expected[i]!, 6);
       }

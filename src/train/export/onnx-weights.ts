@@ -13,7 +13,7 @@
  */
 import { weightShapes, type ModelConfig, type Weights } from '../../nlu/model-spec';
 import type { GraphBuilder } from './onnx-builder';
-import { limitOfBits, MATMUL_WEIGHT_LIMIT, NIBBLE_OFFSET, packNibbles, quantizePerColumn, quantizePerRow } from './quantize';
+import { fromFloat16, limitOfBits, MATMUL_WEIGHT_LIMIT, NIBBLE_OFFSET, packNibbles, quantizePerColumn, quantizePerRow, toFloat16 } from './quantize';
 
 export interface Precision {
   /** Bits per value of a lookup table, by name (default 8). */
@@ -22,6 +22,11 @@ export interface Precision {
   matmulBits?: number;
   /** How the scales of a table with fewer than 8 bits are chosen (quantizePerRow's `fit`; default 'error'). */
   fit?: 'max' | 'error';
+  /**
+   * Store a wide table's row scales as float16 (cast to float32 in the graph): half the bytes of a
+   * scale per row, which weigh as much as a 4-bit table's values packed in eight bytes.
+   */
+  halfRowScales?: boolean;
 }
 
 export interface WeightOps {
@@ -36,6 +41,8 @@ export interface WeightOps {
   /** Rows of the table `name` for every id: [...ids, cols]. */
   lookup(name: string, ids: string): string;
 }
+
+const roundToFloat16 = (scale: number) => fromFloat16(toFloat16(Float32Array.of(scale)))[0]!;
 
 /** Tables at least this wide get a scale per row (an embedding vector each); narrower ones per column. */
 const PER_ROW_MIN_COLS = 32;
@@ -116,10 +123,12 @@ export function weightOps(graph: GraphBuilder, config: ModelConfig, weights: Wei
         const { values, scales } = quantizePerColumn(weights[name]!, rows, cols, limit, bits < 8 ? fit : 'max');
         return mul(gathered(stored(values)), graph.initializer(`${name}.scale`, [cols], scales));
       }
-      const { values, scales } = quantizePerRow(weights[name]!, rows, cols, limit, bits < 8 ? fit : 'max');
+      const { values, scales } = quantizePerRow(weights[name]!, rows, cols, limit, bits < 8 ? fit : 'max', precision.halfRowScales ? roundToFloat16 : undefined);
       const table = stored(values);
       // [rows, 1], so the gathered scales [...ids, 1] broadcast over each row.
-      const rowScales = graph.initializer(`${name}.scale`, [rows, 1], scales);
+      const rowScales = precision.halfRowScales
+        ? graph.cast(graph.initializer(`${name}.scale`, [rows, 1], toFloat16(scales)), 'float32')
+        : graph.initializer(`${name}.scale`, [rows, 1], scales);
       return mul(gathered(table), graph.node('Gather', [rowScales, ids], { axis: 0 }));
     },
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random';
 import { normal } from './fixtures';
-import { limitOfBits, MATMUL_WEIGHT_LIMIT, packNibbles, quantizePerColumn, quantizePerRow } from './quantize';
+import { fromFloat16, limitOfBits, MATMUL_WEIGHT_LIMIT, packNibbles, quantizePerColumn, quantizePerRow, toFloat16 } from './quantize';
 
 const rows = 9;
 const cols = 7;
@@ -85,5 +85,18 @@ describe('fewer bits', () => {
     expect(Array.from(packed)).toEqual([(-7 + 8) | ((3 + 8) << 4), 8 | ((7 + 8) << 4), (1 + 8) | ((2 + 8) << 4), (-1 + 8) | ((-2 + 8) << 4)]);
     expect(() => packNibbles(values, 1, 8 - 1)).toThrow();
     expect(() => packNibbles(Int8Array.from([9, 0]), 1, 2)).toThrow(/4 bits/);
+  });
+});
+
+describe('float16', () => {
+  it('rounds to the nearest half, ties to even, with subnormals, and reads it back', () => {
+    const values = Float32Array.of(0, 1, -2, 0.1, 1 + 2 ** -11, 1 + 3 * 2 ** -11, 2 ** -24, 2 ** -26, 65504, 70000, 6.103515625e-5);
+    expect(Array.from(toFloat16(values), (h) => h.toString(16))).toEqual(['0', '3c00', 'c000', '2e66', '3c00', '3c02', '1', '0', '7bff', '7c00', '400']);
+    expect(Array.from(fromFloat16(toFloat16(values)))).toEqual([0, 1, -2, 0.0999755859375, 1, 1 + 2 ** -9, 2 ** -24, 0, 65504, Infinity, 6.103515625e-5]);
+  });
+
+  it('keeps a scale within 2^-11 of itself', () => {
+    const scales = new Float32Array(200).map(() => Math.abs(normal(random)) * 0.01 + 1e-4);
+    fromFloat16(toFloat16(scales)).forEach((half, i) => expect(Math.abs(half - scales[i]!) / scales[i]!).toBeLessThanOrEqual(2 ** -11));
   });
 });

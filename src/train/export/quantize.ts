@@ -47,15 +47,18 @@ export function quantizePerColumn(matrix: Float32Array, rows: number, cols: numb
  */
 const SCALE_FACTORS = [1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
 
-/** One scale per row: one embedding vector of a lookup table [rows, cols]. */
-export function quantizePerRow(matrix: Float32Array, rows: number, cols: number, limit = INT8_LIMIT, fit: 'max' | 'error' = 'max'): QuantizedMatrix {
+/**
+ * One scale per row: one embedding vector of a lookup table [rows, cols]. `stored` is what the file
+ * keeps of a scale (e.g. its float16 rounding): the values are quantised against that.
+ */
+export function quantizePerRow(matrix: Float32Array, rows: number, cols: number, limit = INT8_LIMIT, fit: 'max' | 'error' = 'max', stored: (scale: number) => number = (scale) => scale): QuantizedMatrix {
   checkSize(matrix, rows, cols);
   const scales = new Float32Array(rows);
   for (let i = 0; i < rows; i++) {
     const row = matrix.subarray(i * cols, (i + 1) * cols);
     let max = 0;
     for (const value of row) max = Math.max(max, Math.abs(value));
-    scales[i] = fit === 'error' ? fittedScale(max, limit, (scale) => row.reduce((error, value) => error + squaredError(value, scale, limit), 0)) : max / limit;
+    scales[i] = stored(fit === 'error' ? fittedScale(max, limit, (scale) => row.reduce((error, value) => error + squaredError(value, scale, limit), 0)) : max / limit);
   }
   return { values: quantizeWith(matrix, rows, cols, (i) => scales[i]!, limit), scales };
 }
@@ -102,6 +105,54 @@ export function packNibbles(values: Int8Array, rows: number, cols: number): Uint
     }
   }
   return packed;
+}
+
+/**
+ * float32 -> IEEE half-precision bits, rounding to the nearest (ties to even); subnormals kept, values
+ * beyond the half range become infinite. Used for the tables' scales: their rounding (2^-11 relative)
+ * is far below a 4- or 8-bit step.
+ */
+export function toFloat16(values: Float32Array): Uint16Array {
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  const half = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const x = bits[i]!;
+    const sign = (x >>> 16) & 0x8000;
+    const exponent = (x >>> 23) & 0xff;
+    const mantissa = x & 0x7fffff;
+    if (exponent === 0xff) {
+      half[i] = sign | 0x7c00 | (mantissa ? 0x200 : 0);
+      continue;
+    }
+    const e = exponent - 127 + 15;
+    if (e >= 0x1f) half[i] = sign | 0x7c00;
+    else if (e <= 0) {
+      // Subnormal (or zero): the implicit bit joins the mantissa, shifted into place with rounding.
+      if (e < -10) half[i] = sign;
+      else half[i] = sign | roundShift(mantissa | 0x800000, 14 - e);
+    } else half[i] = sign | ((e << 10) + roundShift(mantissa, 13)); // a carry out of the mantissa bumps the exponent, as it should
+  }
+  return half;
+}
+
+/** IEEE half-precision bits -> float32 values (the inverse of toFloat16 on its outputs). */
+export function fromFloat16(half: Uint16Array): Float32Array {
+  return Float32Array.from(half, (h) => {
+    const sign = h & 0x8000 ? -1 : 1;
+    const exponent = (h >> 10) & 0x1f;
+    const mantissa = h & 0x3ff;
+    if (exponent === 0) return sign * mantissa * 2 ** -24;
+    if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Infinity;
+    return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+  });
+}
+
+/** value >> shift, rounded to the nearest with ties to even. */
+function roundShift(value: number, shift: number): number {
+  const kept = value >>> shift;
+  const rest = value - kept * 2 ** shift;
+  const halfway = 2 ** (shift - 1);
+  return rest > halfway || (rest === halfway && kept & 1) ? kept + 1 : kept;
 }
 
 function quantizeWith(matrix: Float32Array, rows: number, cols: number, scaleAt: (row: number, col: number) => number, limit: number): Int8Array {
