@@ -15,10 +15,6 @@ export interface LightParser {
   parse(text: string, context: ExtractionContext): ParseResult;
 }
 
-export function hasLightStage(bundle: NluBundle): boolean {
-  return bundle.light !== undefined;
-}
-
 export function createLightParser(bundle: NluBundle, extractors: readonly Extractor[] = []): LightParser {
   const light = bundle.light;
   if (!light) throw new Error('this bundle has no light stage: retrain it with parley train');
