@@ -19,6 +19,11 @@ export const defaults = {
   nluFullLoadTimeoutMs: 180_000,
   /** One parse; a second late one in a row puts the widget in buttons-only mode. */
   nluParseTimeoutMs: 5_000,
+  /**
+   * How long a turn waits for one backend action, the fulfillment client's retries included (counted
+   * while online). The client fits every attempt within it, so a success never arrives after the turn gave up.
+   */
+  fulfillmentDeadlineMs: 30_000,
   /** A bot's dialogue settings its definition leaves out (`settings:`; src/bot/dialogue-schema.ts says what each does). */
   dialogueSettings: {
     confidence_threshold: 0.5,
