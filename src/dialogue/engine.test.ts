@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { DialogueBotSchema, type DialogueBot } from '../bot/dialogue-schema';
+import { markdownToHtml } from '../ui/markdown';
 import { initialState, step } from './engine';
 import type { DialogueAction, DialogueEvent, DialogueState, Understood } from './types';
 
@@ -61,6 +62,10 @@ function run(events: DialogueEvent[], state: DialogueState = initialState('s1', 
   }
   return { state, steps, last: steps.at(-1)! };
 }
+/** The order lookup, waiting for the backend. */
+const orderAsked = (): DialogueEvent[] => [say('where is A12345', parse('order_status', 0.9, [order('A12345')]))];
+/** What a visitor reads of markdown without tags: the HTML's character references as characters. */
+const shown = (html: string) => html.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 const texts = (actions: DialogueAction[]) => actions.flatMap((a) => (a.type === 'say' || a.type === 'ask' ? [a.text] : []));
 
 describe('forms', () => {
@@ -332,6 +337,39 @@ describe('responses', () => {
   it('escapes markdown and HTML in values the visitor gave', () => {
     const { last } = run([say('refund', parse('refund_request', 0.9, [order('A12345')])), say('[click](javascript:alert(1)) <b>', parse('out_of_scope', 0.1))]);
     expect(texts(last)[0]).toContain('\\[click\\]\\(javascript:alert\\(1\\)\\) \\<b\\>');
+  });
+
+  it('a visitor\'s reply quoted in a validation reason shows as text, never as a link', () => {
+    const reply = "[Verify here](https://evil.example) $' $&";
+    const { last } = run([say('where is my order', parse('order_status')), say(reply, parse('out_of_scope', 0.2))]);
+    const html = markdownToHtml(texts(last)[0]!);
+    expect(html).not.toMatch(/<a|<img/);
+    expect(shown(html)).toMatch(/^That does not look right: "(.*)" is not in the expected format\. (What is your|Which) order number\?$/);
+    expect(shown(html)).toContain(`"${reply}"`);
+  });
+
+  it("the bot's own markdown still renders where it is inserted: a re-asked question, a flow's title, what the bot can do", () => {
+    const marked: DialogueBot = {
+      ...bot,
+      intentTitles: { ...bot.intentTitles, business_hours: 'Opening **hours**' },
+      flows: { ...bot.flows, order_status: { ...bot.flows.order_status!, title: 'your **order**' } },
+      responses: { ...bot.responses, ask_order_id: ['What is your **order number**?'] },
+    };
+    const inMarked = (events: DialogueEvent[]) => events.reduce((at, event) => step(marked, at.state, event), { state: initialState('s1', NOW), actions: [] as DialogueAction[] });
+    const reasked = inMarked([say('where is my order', parse('order_status')), say('12345', parse('out_of_scope', 0.2))]);
+    expect(markdownToHtml(texts(reasked.actions)[0]!)).toContain('<strong>order number</strong>');
+    const resumed = inMarked([say('where is my order', parse('order_status')), say('when are you open?', parse('business_hours'))]);
+    expect(markdownToHtml(texts(resumed.actions)[1]!)).toMatch(/^Back to your <strong>order<\/strong>: What is your <strong>order number<\/strong>\?$/);
+    const fallback = inMarked([say('qwerty', parse('out_of_scope', 0.1))]);
+    expect(markdownToHtml(texts(fallback.actions)[0]!)).toContain('Opening <strong>hours</strong>');
+  });
+
+  it('the backend\'s error message is text in the failed response', () => {
+    const message = '<img src=x onerror=alert(1)> [x](javascript:alert(2)) **urgent** $`';
+    const { last } = run([...orderAsked(), { type: 'fulfillment', action: 'order_status', ok: false, message, now: NOW }]);
+    const html = markdownToHtml(texts(last)[0]!);
+    expect(html).not.toMatch(/<a|<img|<strong/);
+    expect(shown(html)).toBe(`I could not look up order A12345: ${message}.`);
   });
 });
 

@@ -6,7 +6,7 @@
  * a flow's intent -> its form, and entities alone -> the last flow again ("and order A12346?").
  */
 import type { DialogueBot, Flow } from '../bot/dialogue-schema';
-import { holds, renderResponse } from './responses';
+import { botMarkdown, holds, renderResponse, type TemplateValue } from './responses';
 import { coerce, slotsFromParse, validateSlot } from './slots';
 import type { DialogueAction, DialogueEvent, DialogueState, SlotValue, StepResult, Understood } from './types';
 
@@ -52,11 +52,12 @@ class Turn {
 
   // ---- what the bot says -------------------------------------------------------------------------
 
-  private render(name: string, extra: Record<string, string> = {}) {
+  /** `extra`: a plain string (a visitor's or a backend's text) is escaped; the bot's own text is `botMarkdown`. */
+  private render(name: string, extra: Record<string, TemplateValue> = {}) {
     return renderResponse(this.bot, name, { sessionId: this.state.sessionId, turn: this.state.turn, slots: this.state.slots, extra });
   }
 
-  private say(name: string, extra: Record<string, string> = {}): void {
+  private say(name: string, extra: Record<string, TemplateValue> = {}): void {
     const rendered = this.render(name, extra);
     this.actions.push({ type: 'say', response: name, ...rendered });
     this.remember('bot', name);
@@ -64,12 +65,17 @@ class Turn {
 
   private question(slot: string): { name: string; text: string } {
     const name = this.bot.slots[slot]?.ask ?? 'default_ask';
-    return { name, text: this.render(name, { slot_name: slot.replace(/_/g, ' ') }).text };
+    return { name, text: this.render(name, { slot_name: this.slotName(slot) }).text };
   }
 
-  private ask(slot: string, prefix?: { response: string; extra: Record<string, string> }): void {
+  /** A slot's name from the bot's definition, as words: the bot's own text. */
+  private slotName(slot: string): TemplateValue {
+    return botMarkdown(slot.replace(/_/g, ' '));
+  }
+
+  private ask(slot: string, prefix?: { response: string; extra: Record<string, TemplateValue> }): void {
     const { name } = this.question(slot);
-    const rendered = prefix ? this.render(prefix.response, prefix.extra) : this.render(name, { slot_name: slot.replace(/_/g, ' ') });
+    const rendered = prefix ? this.render(prefix.response, prefix.extra) : this.render(name, { slot_name: this.slotName(slot) });
     this.actions.push({ type: 'ask', slot, response: prefix?.response ?? name, ...rendered });
     this.remember('bot', prefix?.response ?? name);
     this.state.form!.asking = slot;
@@ -87,15 +93,17 @@ class Turn {
     this.actions.push({ type: 'set_slot', slot, value });
   }
 
-  private flowTitle(name: string): string {
+  /** From the bot's definition: the bot's own text. */
+  private flowTitle(name: string): TemplateValue {
     const flow = this.bot.flows[name];
-    return flow?.title ?? (flow && this.bot.intentTitles[flow.intent]) ?? name.replace(/_/g, ' ');
+    return botMarkdown(flow?.title ?? (flow && this.bot.intentTitles[flow.intent]) ?? name.replace(/_/g, ' '));
   }
 
-  private capabilities(): string {
+  /** The titles of the bot's intents, from its definition: the bot's own text. */
+  private capabilities(): TemplateValue {
     const intents = [...Object.values(this.bot.flows).map((flow) => flow.intent), ...Object.keys(this.bot.rules)];
     const titles = [...new Set(intents.map((intent) => this.bot.intentTitles[intent]).filter((title): title is string => Boolean(title)))];
-    return titles.join(', ');
+    return botMarkdown(titles.join(', '));
   }
 
   // ---- events ------------------------------------------------------------------------------------
@@ -211,6 +219,7 @@ class Turn {
       this.say(flow.done ?? 'done');
     } else {
       this.state.offeringHuman = true;
+      // The backend's message is its text, not the bot's: escaped like a visitor's.
       this.say(flow.failed ?? 'action_failed', { reason: event.message ?? 'the service did not answer' });
     }
   }
@@ -371,7 +380,8 @@ class Turn {
       return this.say('slot_gave_up');
     }
     const invalid = this.bot.slots[slot]?.invalid ?? 'slot_invalid';
-    this.ask(slot, { response: invalid, extra: { reason, question: this.question(slot).text } });
+    // The reason quotes the visitor's reply, so it is escaped; the question is the bot's, already rendered.
+    this.ask(slot, { response: invalid, extra: { reason, question: botMarkdown(this.question(slot).text) } });
   }
 
   /** Back to the open form with a reminder of where it stood. */
@@ -381,8 +391,8 @@ class Turn {
     const flow = this.bot.flows[form.flow]!;
     const question = form.confirming && flow.confirm ? this.render(flow.confirm).text : form.asking ? this.question(form.asking).text : '';
     if (form.asking) {
-      this.ask(form.asking, { response: 'resume_form', extra: { flow_title: this.flowTitle(form.flow), question } });
-    } else this.say('resume_form', { flow_title: this.flowTitle(form.flow), question });
+      this.ask(form.asking, { response: 'resume_form', extra: { flow_title: this.flowTitle(form.flow), question: botMarkdown(question) } });
+    } else this.say('resume_form', { flow_title: this.flowTitle(form.flow), question: botMarkdown(question) });
   }
 
   private fallback(): void {

@@ -37,11 +37,38 @@ export function escapeMarkdown(value: string): string {
   return value.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (char) => `\\${char}`);
 }
 
-export function fillTemplate(text: string, slots: Readonly<Record<string, SlotValue>>, extra: Readonly<Record<string, string>> = {}): string {
-  return text.replace(/\{([a-z][a-z0-9_]*)\}/g, (token, name: string) => {
-    if (name in extra) return extra[name]!;
-    const value = slots[name];
-    return value === undefined ? token : escapeMarkdown(String(value));
+/**
+ * Text the bot itself wrote (from its definition, or a response it already rendered), inserted into a
+ * response as markdown. Anything else (a visitor's words, a backend's message) is a plain string and
+ * is escaped: being the bot's own has to be said, it is never the default.
+ */
+export interface BotMarkdown {
+  readonly botMarkdown: string;
+}
+
+export const botMarkdown = (markdown: string): BotMarkdown => ({ botMarkdown: markdown });
+
+/** What fills a `{name}` token besides the slots. */
+export type TemplateValue = string | BotMarkdown;
+
+const TOKEN = /\{([a-z][a-z0-9_]*)\}/g;
+
+/**
+ * `{name}` tokens filled with `values`, each escaped, for a template that is markdown (a widget string
+ * such as "we could not reach our team ({reason})"). A replacer function inserts each value as it is:
+ * a string replacement would expand `$&`, `$'` or `$1` in it. Tokens without a value stay.
+ */
+export function fillPlaceholders(template: string, values: Readonly<Record<string, string>>): string {
+  return template.replace(TOKEN, (token, name: string) => (Object.hasOwn(values, name) ? escapeMarkdown(values[name]!) : token));
+}
+
+/** A response's `{slot}` and `{extra}` tokens filled: slot values and plain extras escaped, the bot's own markdown as it is. */
+export function fillTemplate(text: string, slots: Readonly<Record<string, SlotValue>>, extra: Readonly<Record<string, TemplateValue>> = {}): string {
+  return text.replace(TOKEN, (token, name: string) => {
+    // Own properties only: `{constructor}` is no value.
+    const value = Object.hasOwn(extra, name) ? extra[name] : Object.hasOwn(slots, name) ? slots[name] : undefined;
+    if (value === undefined) return token;
+    return typeof value === 'object' ? value.botMarkdown : escapeMarkdown(String(value));
   });
 }
 
@@ -52,7 +79,7 @@ export function fillTemplate(text: string, slots: Readonly<Record<string, SlotVa
 export function renderResponse(
   bot: DialogueBot,
   name: string,
-  context: { sessionId: string; turn: number; slots: Readonly<Record<string, SlotValue>>; extra?: Record<string, string> },
+  context: { sessionId: string; turn: number; slots: Readonly<Record<string, SlotValue>>; extra?: Readonly<Record<string, TemplateValue>> },
 ): Rendered {
   const variations: readonly Variation[] = bot.responses[name] ?? BUILTIN_RESPONSES[name] ?? [`(missing response "${name}")`];
   const normalised = variations.map((variation) => (typeof variation === 'string' ? { text: variation } : variation));

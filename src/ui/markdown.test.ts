@@ -40,4 +40,12 @@ describe('bot markdown (DOMPurify fallback)', () => {
     expect(hostile.textContent).toBe('reason: "*loud* [x](https://evil.example) <b>hi</b> &amp; \\"');
     expect(hostile.querySelector('a, b, em, strong')).toBeNull();
   });
+
+  it("keeps $-patterns in a link's address as they are: the link and its text appear once", async () => {
+    for (const pattern of ['$&', "$'", '$`', '$1']) {
+      const element = await render(`see [the order](https://example.com/track?id=${escapeMarkdown(pattern)}) now`);
+      expect(element.querySelector('a')?.getAttribute('href')).toBe(`https://example.com/track?id=${pattern}`);
+      expect(element.textContent).toBe('see the order now');
+    }
+  });
 });

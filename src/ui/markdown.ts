@@ -50,9 +50,12 @@ const BACKSLASH_ESCAPE = /\\([!-/:-@[-`{-~])/g;
 /**
  * Markdown to (unsanitised) HTML. An escaped character becomes a numeric character reference first, so
  * it shows as itself and is never read as markup: the engine escapes visitors' values this way.
+ * Every `$` becomes one too: snarkdown puts a link's address in with a string replacement, which would
+ * expand `$&` or `$'` in it (the link's tag or text again, inside the address).
  */
 export function markdownToHtml(markdown: string): string {
-  return snarkdown(markdown.replace(BACKSLASH_ESCAPE, (_, char: string) => `&#${char.charCodeAt(0)};`));
+  const escaped = markdown.replace(BACKSLASH_ESCAPE, (_, char: string) => `&#${char.charCodeAt(0)};`).replace(/\$/g, '&#36;');
+  return snarkdown(escaped);
 }
 
 export function createMarkdownRenderer(window: Window & typeof globalThis): MarkdownRenderer {
