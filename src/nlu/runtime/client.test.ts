@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ParseResult } from '../parse';
+import { trainDefaults } from '../../train/defaults';
+import { trainLightStage } from '../../train/light-stage';
+import { toySupportExamples } from '../../train/testing/toy-data';
+import { createFeaturizer } from '../featurize';
+import { MAX_PARSE_CHARS, type ParseResult } from '../parse';
 import { createNluClient, type FullStageEvent } from './client';
 import type { LoadInfo, WorkerRequest, WorkerResponse } from './protocol';
 
@@ -173,5 +178,218 @@ describe('NLU client: a worker per stage', () => {
     expect(light.client.stage).toBe('light');
     expect(light.fake.workers).toHaveLength(1);
     expect(light.heard).toEqual([]);
+  });
+});
+
+describe('NLU client: faults reach the caller at once, with a reason', () => {
+  beforeEach(() => void vi.stubGlobal('navigator', { language: 'en' }));
+  afterEach(() => void vi.unstubAllGlobals());
+
+  /** Parses that wait a minute: a rejection seen within the test's few seconds cannot be the timeout. */
+  function patient(stages?: 'both' | 'light' | 'full') {
+    const fake = fakeWorkers();
+    const client = createNluClient({ createWorker: fake.create, botUrl: 'http://x/bot.json', runtimeUrl: 'http://x/ort/', parseTimeoutMs: 60_000, ...(stages && { stages }) });
+    return { fake, client };
+  }
+
+  async function lightReady(stages?: 'both' | 'light') {
+    const setup = patient(stages);
+    const loading = setup.client.load();
+    setup.fake.workers[0]!.answer({ ok: true, type: 'load', info: { stage: 'light', loadMs: 3 } });
+    await loading;
+    return setup;
+  }
+
+  it('a worker that crashes mid-parse rejects the parses waiting for it at once', async () => {
+    const { fake, client } = await lightReady('light');
+    const waiting = [client.parse('hi'), client.parse('where is my order')];
+    await flush();
+    fake.workers[0]!.crash('out of memory');
+    for (const parse of waiting) await expect(parse).rejects.toMatchObject({ code: 'worker-crashed', message: expect.stringContaining('out of memory') });
+    expect(client.state).toBe('failed');
+  });
+
+  it('a worker whose answer cannot be read rejects the parse waiting for it at once', async () => {
+    const { fake, client } = await lightReady('light');
+    const parsing = client.parse('hi');
+    await flush();
+    fake.workers[0]!.worker.onmessageerror?.();
+    await expect(parsing).rejects.toMatchObject({ code: 'worker-crashed', message: expect.stringContaining('could not be read') });
+  });
+
+  it('the transformer crashing after it took over rejects its parses at once, and understanding ends without a worker that never loaded', async () => {
+    const { fake, client } = await lightReady();
+    fake.workers[1]!.answer({ ok: true, type: 'load', info: FULL }, 0);
+    await flush();
+    expect(client.stage).toBe('full');
+    const parsing = client.parse('hi');
+    await flush();
+    fake.workers[1]!.crash('out of memory');
+    await expect(parsing).rejects.toMatchObject({ code: 'worker-crashed', message: expect.stringContaining('out of memory') });
+    expect(client.state).toBe('failed');
+    expect(client.stage).toBe('none');
+    // No stage can answer: the next message says why, rather than going to a fresh worker with no model.
+    await expect(client.parse('hello?')).rejects.toMatchObject({ code: 'worker-crashed', message: expect.stringContaining('out of memory') });
+    await expect(client.load()).rejects.toMatchObject({ code: 'worker-crashed' });
+    expect(fake.workers).toHaveLength(2);
+  });
+
+  it('a parse after dispose rejects saying so, and starts no worker', async () => {
+    const loaded = await lightReady('light');
+    loaded.client.dispose();
+    await expect(loaded.client.parse('hi')).rejects.toMatchObject({ code: 'disposed', message: expect.stringContaining('closed') });
+    expect(loaded.fake.workers).toHaveLength(1);
+
+    const never = patient();
+    never.client.dispose();
+    await expect(never.client.parse('hi')).rejects.toMatchObject({ code: 'disposed' });
+    await expect(never.client.load()).rejects.toMatchObject({ code: 'disposed' });
+    expect(never.fake.workers).toHaveLength(0);
+    expect(never.client.state).toBe('failed');
+  });
+
+  it('dispose rejects a parse in flight at once, and a load in flight', async () => {
+    const { fake, client } = await lightReady();
+    const parsing = client.parse('hi');
+    await flush();
+    client.dispose();
+    await expect(parsing).rejects.toMatchObject({ code: 'disposed' });
+    expect(fake.workers[0]!.worker.terminate).toHaveBeenCalled();
+    expect(fake.workers[1]!.worker.terminate).toHaveBeenCalled();
+
+    const early = patient();
+    const loading = early.client.load();
+    early.client.dispose();
+    await expect(loading).rejects.toMatchObject({ code: 'disposed' });
+  });
+});
+
+/**
+ * worker.ts itself, started in this process as a Worker would be: a module instance of its own (its
+ * stage is module state), requests and answers cloned across, a turn of the event loop each way.
+ */
+async function inProcessWorker(): Promise<Worker> {
+  vi.resetModules();
+  const scope: { onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null; postMessage(response: WorkerResponse): void } = { onmessage: null, postMessage: () => undefined };
+  vi.stubGlobal('self', scope);
+  await import('./worker');
+  const worker = {
+    onmessage: null as ((event: MessageEvent<WorkerResponse>) => void) | null,
+    onerror: null,
+    onmessageerror: null,
+    postMessage: (request: WorkerRequest) => void setTimeout(() => scope.onmessage?.({ data: structuredClone(request) } as MessageEvent<WorkerRequest>)),
+    terminate: vi.fn(),
+  };
+  scope.postMessage = (response) => void setTimeout(() => worker.onmessage?.({ data: structuredClone(response) } as MessageEvent<WorkerResponse>));
+  return worker as unknown as Worker;
+}
+
+const LABELS = ['hours', 'order_status', 'out_of_scope', 'refund'];
+const OUT_OF_SCOPE_TEXTS = ['what is the weather', 'tell me a joke', 'who won the game', 'play some music', 'translate hello to french', 'how tall is everest'];
+
+/** A bot.json with a small trained light stage, naming `model.onnx` with the release's hash. */
+function botFile(modelSha256: string) {
+  const featurizer = createFeaturizer({ ...trainDefaults.featurizer, vocabulary: ['<pad>', '<unk>'] });
+  const outOfScope = OUT_OF_SCOPE_TEXTS.map((text) => ({ text, intent: 'out_of_scope', entities: [] }));
+  const light = trainLightStage({ train: [...toySupportExamples(20), ...outOfScope, ...outOfScope], heldOut: [], watched: 0, labels: LABELS, outOfScope: 'out_of_scope', featurizer, seed: 1 }).bundle;
+  const { vocabulary: _vocabulary, keptRows: _kept, ...config } = featurizer.config;
+  const nlu = {
+    format: 4,
+    model: { file: 'model.onnx', bytes: 16, sha256: modelSha256, quantized: true },
+    config: { ...config, vocabSize: 2, pretrainedDim: 1, width: 4, layers: 1, heads: 1, ffnWidth: 4, intents: LABELS.length, tags: 1 },
+    featurizer: featurizer.config,
+    labels: LABELS,
+    tags: ['O'],
+    transitions: null,
+    temperature: 1,
+    threshold: 0.3,
+    outOfScopeLabel: 'out_of_scope',
+    light,
+  };
+  return JSON.stringify({ nlu });
+}
+
+describe('NLU client with the worker itself', () => {
+  const RELEASED_MODEL = new TextEncoder().encode('the model of this release');
+  const RELEASED_SHA = createHash('sha256').update(RELEASED_MODEL).digest('hex');
+  const PROXY_PAGE = new TextEncoder().encode('<html>Blocked by the company proxy</html>');
+  const PROXY_SHA = createHash('sha256').update(PROXY_PAGE).digest('hex');
+  let bot: string;
+  /** What the network gives for model.onnx: a proxy's page instead of the model, unless a test says otherwise. */
+  let model: () => Promise<Response>;
+
+  beforeEach(() => {
+    bot ??= botFile(RELEASED_SHA);
+    model = async () => new Response(PROXY_PAGE.slice());
+    vi.stubGlobal('navigator', { language: 'en' });
+    vi.stubGlobal('fetch', async (url: string) => {
+      if (url === 'http://x/bot.json') return new Response(bot, { headers: { 'Content-Type': 'application/json' } });
+      if (url === 'http://x/model.onnx') return model();
+      return new Response('not found', { status: 404 });
+    });
+  });
+  afterEach(() => void vi.unstubAllGlobals());
+
+  async function clientOf(stages: 'both' | 'light' | 'full', workers: number) {
+    // One after another: each module instance must see its own `self` while it is evaluated.
+    const started: Worker[] = [];
+    for (let i = 0; i < workers; i++) started.push(await inProcessWorker());
+    const created: Worker[] = [];
+    const client = createNluClient({
+      createWorker: () => {
+        const next = started[created.length];
+        if (!next) throw new Error('the test started too few workers');
+        created.push(next);
+        return next;
+      },
+      botUrl: 'http://x/bot.json',
+      runtimeUrl: 'http://x/ort/',
+      stages,
+    });
+    const heard: FullStageEvent[] = [];
+    client.onFullStage((event) => heard.push(event));
+    return { client, heard, created };
+  }
+
+  it("nlu 'full' with a model that does not match bot.json: load rejects naming the file, both hashes and the fix", async () => {
+    const { client, heard } = await clientOf('full', 1);
+    const failure = await client.load().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ name: 'NluClientError', code: 'model-corrupt' });
+    const { message } = failure as Error;
+    expect(message).toContain('http://x/model.onnx');
+    expect(message).toContain(PROXY_SHA.slice(0, 12));
+    expect(message).toContain(RELEASED_SHA.slice(0, 12));
+    expect(message).toContain('rebuild the bundle with parley train and deploy both files');
+    expect(client.state).toBe('failed');
+    expect(heard).toMatchObject([{ ok: false, error: { code: 'model-corrupt' } }]);
+    await expect(client.parse('hi')).rejects.toMatchObject({ code: 'model-corrupt' });
+  });
+
+  it("nlu 'full' when the model cannot be downloaded: load rejects naming the file", async () => {
+    model = () => Promise.reject(new TypeError('Failed to fetch'));
+    const { client } = await clientOf('full', 1);
+    await expect(client.load()).rejects.toMatchObject({ code: 'model-fetch-failed', message: 'GET http://x/model.onnx failed: TypeError: Failed to fetch' });
+  });
+
+  it('with both stages, a model that does not match bot.json is refused with the reason, and the light stage goes on answering', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { client, heard } = await clientOf('both', 2);
+    await expect(client.load()).resolves.toMatchObject({ stage: 'light' });
+    await vi.waitFor(() => expect(heard).toHaveLength(1));
+    expect(heard[0]).toMatchObject({ ok: false, error: { code: 'model-corrupt', message: expect.stringContaining(PROXY_SHA.slice(0, 12)) } });
+    expect(warn.mock.calls[0]![0]).toContain('the light stage goes on answering');
+    expect(client.state).toBe('ready');
+    expect(client.stage).toBe('light');
+    await expect(client.parse('where is my order A12345')).resolves.toMatchObject({ stage: 'light', intent: { name: 'order_status' } });
+    warn.mockRestore();
+  });
+
+  it("a message far over the NLU's limit: the worker reads its first characters and answers", async () => {
+    const { client } = await clientOf('light', 1);
+    await client.load();
+    const huge = 'where is my order A12345 '.repeat(50_000);
+    const result = await client.parse(huge);
+    expect(result.text).toBe(huge.slice(0, MAX_PARSE_CHARS));
+    expect(result).toMatchObject({ stage: 'light', intent: { name: 'order_status' } });
   });
 });

@@ -47,7 +47,7 @@ export interface NluClient {
 
 export class NluClientError extends Error {
   constructor(
-    readonly code: NluErrorCode | 'timeout' | 'worker-crashed',
+    readonly code: NluErrorCode | 'timeout' | 'worker-crashed' | 'disposed',
     message: string,
   ) {
     super(message);
@@ -62,7 +62,7 @@ interface Channel {
   request(body: RequestBody, timeoutMs: number): Promise<WorkerResponse>;
   /** Terminates the worker once no request is waiting for it. */
   release(): void;
-  /** Terminates it now; waiting requests reject with `error`. */
+  /** Terminates it now; waiting requests, and any made later, reject with `error`. */
   close(error: NluClientError): void;
 }
 
@@ -76,9 +76,12 @@ function openChannel(createWorker: () => Worker, onCrash: (error: NluClientError
   let worker: Worker | null = null;
   let nextId = 1;
   let released = false;
+  /** Why the channel ended: a closed channel never starts another worker (it would have no model). */
+  let ended: NluClientError | null = null;
   const pending = new Map<number, Pending>();
 
   const close = (error: NluClientError) => {
+    ended ??= error;
     for (const entry of pending.values()) {
       clearTimeout(entry.timer);
       entry.reject(error);
@@ -118,6 +121,7 @@ function openChannel(createWorker: () => Worker, onCrash: (error: NluClientError
 
   return {
     request(body, timeoutMs) {
+      if (ended) return Promise.reject(ended);
       const target = ensureWorker();
       const id = nextId++;
       return new Promise((resolve, reject) => {
@@ -152,6 +156,8 @@ export function createNluClient(options: NluClientOptions): NluClient {
   let behind: Channel | null = null;
   const fullListeners = new Set<(event: FullStageEvent) => void>();
   let fullOutcome: FullStageEvent | null = null;
+  /** Why no stage can answer any more (a crash, a failed load, dispose): every later call says so. */
+  let failure: NluClientError | null = null;
 
   function settleFull(event: FullStageEvent) {
     if (fullOutcome) return;
@@ -160,6 +166,7 @@ export function createNluClient(options: NluClientOptions): NluClient {
   }
 
   function failAll(error: NluClientError) {
+    failure ??= error;
     state = 'failed';
     stage = 'none';
     answering?.close(error);
@@ -179,7 +186,11 @@ export function createNluClient(options: NluClientOptions): NluClient {
 
   /** The transformer in a worker of its own; the light stage answers until it is warm. */
   function loadFullBehind() {
-    const channel = openChannel(options.createWorker, (error) => fullFailed(channel, error));
+    const channel = openChannel(options.createWorker, (error) => {
+      // Once it answers, the light worker is gone: no stage is left (the conversation goes buttons-only).
+      if (answering === channel) failAll(error);
+      else fullFailed(channel, error);
+    });
     behind = channel;
     channel.request(loadBody('full'), options.fullLoadTimeoutMs ?? defaults.nluFullLoadTimeoutMs).then(
       (response) => {
@@ -222,6 +233,7 @@ export function createNluClient(options: NluClientOptions): NluClient {
       return () => fullListeners.delete(listener);
     },
     load() {
+      if (failure) return Promise.reject(failure);
       loading ??= (async () => {
         state = 'loading';
         const stages = options.stages ?? 'both';
@@ -233,22 +245,23 @@ export function createNluClient(options: NluClientOptions): NluClient {
         answering = channel;
         try {
           const { info } = expectOk(await channel.request(loadBody(first, stages === 'both'), options.loadTimeoutMs ?? defaults.nluLoadTimeoutMs), 'load');
-          if (answering !== channel) throw new NluClientError('worker-crashed', 'the conversation was closed');
+          if (answering !== channel) throw failure ?? new NluClientError('disposed', 'the language model was closed with its conversation');
           state = 'ready';
           stage = info.stage;
           if (info.stage === 'full') settleFull({ ok: true, info });
           else if (stages === 'both') loadFullBehind();
           return info;
         } catch (error) {
-          const failure = error instanceof NluClientError ? error : new NluClientError('runtime-failed', String(error));
-          failAll(failure);
-          throw failure;
+          const reason = error instanceof NluClientError ? error : new NluClientError('runtime-failed', String(error));
+          failAll(reason);
+          throw reason;
         }
       })();
       return loading;
     },
     async parse(text) {
       await this.load();
+      if (failure) throw failure;
       if (!answering) throw new NluClientError('worker-crashed', 'the language worker is not available');
       const response = expectOk(
         await answering.request(
@@ -260,7 +273,9 @@ export function createNluClient(options: NluClientOptions): NluClient {
       return response.result;
     },
     dispose() {
-      failAll(new NluClientError('worker-crashed', 'the conversation was closed'));
+      // Said to a parse made afterwards too, rather than an earlier crash: this is why it cannot answer now.
+      failure = new NluClientError('disposed', 'the language model was closed with its conversation');
+      failAll(failure);
     },
   };
 }
