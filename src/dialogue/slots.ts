@@ -61,7 +61,10 @@ export function coerce(slot: Slot, value: SlotValue): SlotValue | undefined {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Null when the value is fine, else the reason (shown to the visitor as `{reason}`). */
+/**
+ * Null when the value is fine, else the reason (shown to the visitor as `{reason}`): plain text that
+ * quotes the visitor's value, so the response escapes it like any value that is not the bot's own.
+ */
 export function validateSlot(slot: Slot, value: SlotValue, now: number, timeZone = 'UTC'): string | null {
   const rules = slot.validate;
   if (slot.type === 'email' && !EMAIL.test(String(value))) return `"${String(value)}" is not an email address`;
