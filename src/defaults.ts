@@ -37,4 +37,11 @@ export const defaults = {
     affirm_intent: 'affirm',
     deny_intent: 'deny',
   },
+  /** Redaction of what is kept on the device (`persist: { redact: true }`; src/store/redact.ts). */
+  redaction: {
+    /** What stands in for each kind of personal data. */
+    placeholders: { card: '[card number]', email: '[email]', phone: '[phone]', iban: '[iban]', personal: '[redacted]' },
+    /** Fewest digits a grouped number needs to be taken for a phone number ("555 0123" has 7). */
+    minPhoneDigits: 7,
+  },
 } as const;
