@@ -3,7 +3,7 @@
  * `createFulfillmentHandler` from `parley/server`. `npm start` and the e2e tests serve it at
  * /api/fulfillment; `examples/backend/main.ts` runs it on its own.
  */
-import { createFulfillmentHandler, FulfillmentError, type Action, type IdempotencyStore, type StoredAnswer } from '../../src/server';
+import { createFulfillmentHandler, FulfillmentError, type Action, type KeyValueIdempotencyStore, type StoredAnswer } from '../../src/server';
 import type { SqlValue } from 'sql.js';
 import { openExampleDatabase, type ExampleDatabase } from './database';
 
@@ -62,7 +62,7 @@ export async function createExampleBackend(options: { dbPath?: string; cors?: { 
   };
 
   // Answers are kept in the same database, so a replay survives a restart.
-  const idempotency: IdempotencyStore = {
+  const idempotency: KeyValueIdempotencyStore = {
     get(key) {
       const [row] = db.all<{ fingerprint: string; status: number; body: string }>('SELECT fingerprint, status, body FROM idempotency WHERE key = ?', [key]);
       return row ? { fingerprint: row.fingerprint, status: row.status, body: JSON.parse(row.body) as StoredAnswer['body'] } : undefined;
