@@ -81,20 +81,20 @@ describe('fulfillment client', () => {
 
   it('gives up after the retries with a plain reason', async () => {
     const { fulfill, sent, logs } = client([new TypeError('x'), new TypeError('x'), new TypeError('x'), new TypeError('x'), new TypeError('x')]);
-    expect(await fulfill(call)).toEqual({ ok: false, message: REASONS.unreachable });
+    expect(await fulfill(call)).toEqual({ ok: false, message: REASONS.unreachable, uncertain: true });
     expect(sent).toHaveLength(4);
     expect(logs[0]).toContain('could not reach the server');
   });
 
   it('times out a request that hangs, and says so', async () => {
     const { fulfill, sent } = client(['hang', 'hang'], { timeoutMs: 20, retries: 1 });
-    expect(await fulfill(call)).toEqual({ ok: false, message: REASONS.timeout });
+    expect(await fulfill(call)).toEqual({ ok: false, message: REASONS.timeout, uncertain: true });
     expect(sent).toHaveLength(2);
   });
 
   it('a per-action timeout wins over the default', async () => {
     const { fulfill } = client(['hang'], { timeoutMs: 60_000, actionTimeoutsMs: { create_refund: 20 }, retries: 0 });
-    expect(await fulfill(call)).toEqual({ ok: false, message: REASONS.timeout });
+    expect(await fulfill(call)).toEqual({ ok: false, message: REASONS.timeout, uncertain: true });
   });
 
   it('malformed JSON is asked again (same key); an answer outside the protocol is an error with a log line', async () => {
@@ -102,9 +102,9 @@ describe('fulfillment client', () => {
     expect(await garbled.fulfill(call)).toEqual({ ok: true, slots: { refund_id: 'R5' } });
     expect(garbled.sent).toHaveLength(2);
     const broken = client([{ raw: '<html>' }, { raw: '<html>' }], { retries: 1 });
-    expect(await broken.fulfill(call)).toEqual({ ok: false, message: REASONS.unreadable });
+    expect(await broken.fulfill(call)).toEqual({ ok: false, message: REASONS.unreadable, uncertain: true });
     const wrong = client([{ body: { status: 'ok', slots: { refund_id: { nested: true } } } }]);
-    expect(await wrong.fulfill(call)).toEqual({ ok: false, message: REASONS.unreadable });
+    expect(await wrong.fulfill(call)).toEqual({ ok: false, message: REASONS.unreadable, uncertain: true });
     expect(wrong.logs[0]).toMatch(/does not follow the protocol \(slots\.refund_id: /);
   });
 
@@ -117,12 +117,12 @@ describe('fulfillment client', () => {
   it('the circuit breaker fails fast while open, then lets one probe through', async () => {
     const down = Array.from({ length: 20 }, () => new TypeError('down'));
     const c = client(down, { retries: 0, breaker: { failures: 3, openMs: 30_000 } });
-    for (let i = 0; i < 3; i++) expect(await c.fulfill(call)).toEqual({ ok: false, message: REASONS.unreachable });
+    for (let i = 0; i < 3; i++) expect(await c.fulfill(call)).toEqual({ ok: false, message: REASONS.unreachable, uncertain: true });
     expect(c.sent).toHaveLength(3);
     expect(await c.fulfill(call)).toEqual({ ok: false, message: REASONS.unavailable, unavailable: true });
     expect(c.sent).toHaveLength(3); // nothing sent while open
     c.advance(30_001);
-    expect(await c.fulfill(call)).toEqual({ ok: false, message: REASONS.unreachable }); // the probe fails: open again
+    expect(await c.fulfill(call)).toEqual({ ok: false, message: REASONS.unreachable, uncertain: true }); // the probe fails: open again
     expect(c.sent).toHaveLength(4);
     expect(await c.fulfill(call)).toMatchObject({ unavailable: true });
     c.advance(30_001);
@@ -180,5 +180,102 @@ describe('fulfillment client', () => {
     expect(await pending).toEqual({ ok: true });
     expect(events).toEqual(['queued', 'resumed']);
     expect(c.sent).toHaveLength(1);
+  });
+
+  it.each([401, 403, 404, 413, 422])('a %i is a refusal: not retried, and it does not open the breaker', async (status) => {
+    const replies = Array.from({ length: 8 }, () => ({ status, raw: 'Not here' }));
+    const c = client(replies, { retries: 3, breaker: { failures: 2, openMs: 30_000 } });
+    for (let i = 0; i < 3; i++) expect(await c.fulfill(call)).toEqual({ ok: false, message: REASONS.rejected });
+    expect(c.sent).toHaveLength(3); // one attempt each, and the third still went out: the breaker stayed closed
+  });
+
+  it('does not follow redirects (the page headers must not go to another address)', async () => {
+    const c = client([]);
+    await c.fulfill(call);
+    expect((c.calls.mock.calls[0]![1] as RequestInit).redirect).toBe('error');
+  });
+
+  it('refuses an answer larger than its limit, whether declared or streamed, without reading it all', async () => {
+    const big = JSON.stringify({ status: 'ok', messages: ['x'.repeat(5000)] });
+    const declared = client([{ raw: big, headers: { 'Content-Length': String(big.length) } }], { maxResponseBytes: 1024 });
+    expect(await declared.fulfill(call)).toEqual({ ok: false, message: REASONS.unreadable, uncertain: true });
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        controller.enqueue(new TextEncoder().encode('x'.repeat(512)));
+      },
+    });
+    const streamed = createFulfillmentClient(URL_, { fetch: async () => new Response(endless), network: { isOnline: () => true, onceOnline: async () => {} }, log: () => {}, maxResponseBytes: 4096 });
+    expect(await streamed(call)).toEqual({ ok: false, message: REASONS.unreadable, uncertain: true });
+    expect(pulled).toBeLessThan(20);
+  });
+
+  it('one breaker probe at a time: a call that started before the breaker opened does not let a second probe out', async () => {
+    let release: (response: Response) => void = () => {};
+    let sent = 0;
+    let failing = true;
+    const fetch = (async () => {
+      sent++;
+      if (sent === 1) return new Promise<Response>((resolve) => (release = resolve)); // a slow call, out before the outage
+      if (failing) throw new TypeError('down');
+      return new Promise<Response>(() => {}); // the probe: out, never answering
+    }) as unknown as typeof globalThis.fetch;
+    let clock = 0;
+    const fulfill = createFulfillmentClient(URL_, { fetch, retries: 0, breaker: { failures: 1, openMs: 1000 }, now: () => clock, log: () => {}, network: { isOnline: () => true, onceOnline: async () => {} } });
+    const slow = fulfill(call);
+    expect(await fulfill(call)).toMatchObject({ ok: false }); // fails: the breaker opens
+    clock = 2000;
+    failing = false;
+    void fulfill(call); // the probe
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    release(new Response(JSON.stringify({ status: 'ok' }))); // the slow call ends while the probe is out
+    await slow;
+    expect(await fulfill(call)).toEqual({ ok: false, message: REASONS.unavailable, unavailable: true });
+    expect(sent).toBe(3);
+  });
+
+  it('a cancelled call sends nothing more: not after an offline wait, not as a retry', async () => {
+    let online = false;
+    const network: Network = { isOnline: () => online, onceOnline: () => new Promise<void>(() => {}) };
+    const offline = client([], { network });
+    const controller = new AbortController();
+    const pending = offline.fulfill(call, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    expect(await pending).toMatchObject({ ok: false, cancelled: true });
+    online = true;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(offline.sent).toHaveLength(0);
+
+    const retrying = new AbortController();
+    const c = client([{ status: 503, body: { status: 'error', message: 'down' } }], { sleep: () => new Promise((resolve) => setTimeout(resolve, 50)) });
+    const failing = c.fulfill(call, { signal: retrying.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    retrying.abort();
+    expect(await failing).toEqual({ ok: false, message: REASONS.cancelled, cancelled: true, uncertain: true });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(c.sent).toHaveLength(1);
+  });
+
+  it("fits every attempt and wait within the caller's budget, so it never answers after the caller gave up", async () => {
+    const c = client(['hang', 'hang', 'hang', 'hang'], { timeoutMs: 8000, retries: 3, backoff: { baseMs: 400, maxMs: 8000 } });
+    const started = Date.now();
+    const result = await c.fulfill(call, { budgetMs: 60 });
+    expect(result).toEqual({ ok: false, message: REASONS.timeout, uncertain: true });
+    // The first attempt was cut to the budget (not 8 s), and no retry could fit after it.
+    expect(c.sent).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it('clearCache() forgets every cached answer', async () => {
+    const c = client([{ body: { status: 'ok', slots: { order_state: 'shipped' } } }, { body: { status: 'ok', slots: { order_state: 'delivered' } } }]);
+    const cached = { ...call, action: 'order_status', cacheTtlMs: 60_000 };
+    await c.fulfill(cached);
+    await c.fulfill(cached);
+    expect(c.sent).toHaveLength(1);
+    c.fulfill.clearCache();
+    expect(await c.fulfill(cached)).toEqual({ ok: true, slots: { order_state: 'delivered' } });
+    expect(c.sent).toHaveLength(2);
   });
 });
