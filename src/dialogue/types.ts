@@ -69,6 +69,22 @@ export interface DialogueState {
   history: TurnRecord[];
   ended: boolean;
   lastActivity: number;
+  /**
+   * Backend calls whose outcome is not known yet, written ahead of the call: `out` while it is being
+   * made (a reload finds it and makes it again, with the same request id), `uncertain` after a call
+   * that timed out or was cut off (it may have been done: asking again for the same action and slots
+   * reuses its id, so the backend answers what it did). The engine carries them; the turn runner owns them.
+   */
+  pendingCalls?: PendingCall[];
+}
+
+export interface PendingCall {
+  /** The request's idempotency key. */
+  requestId: string;
+  action: string;
+  /** A digest of the action's slots: the same request is the same action with the same slots. */
+  fingerprint: string;
+  status: 'out' | 'uncertain';
 }
 
 export interface StepResult {
