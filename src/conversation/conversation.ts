@@ -10,10 +10,12 @@ import { defaults } from '../defaults';
 import type { DialogueBot } from '../bot/dialogue-schema';
 import { initialState } from '../dialogue/engine';
 import { replyFromMenu } from '../dialogue/menu';
+import { fillPlaceholders } from '../dialogue/responses';
 import type { DialogueEvent, DialogueState } from '../dialogue/types';
 import { callBackend, runTurn, type Fulfill, type TurnContext } from './dialogue-turn';
 import { createSessionSync, type SessionSync } from './session-sync';
-import type { Latest } from '../store/session-store';
+import type { Latest, SessionStore } from '../store/session-store';
+import { fitTranscript } from '../fulfillment/protocol';
 import { en } from '../i18n/en';
 import { createEmitter } from './emitter';
 import { loadBot } from './load-bot';
@@ -69,6 +71,12 @@ export function createConversationWithBot(options: ConversationOptions): Convers
   /** What the bot said while the turn waited (offline, back online), stored with the turn. */
   let turnNotices: ChatMessage[] = [];
   let turnInProgress = false;
+  /** The turn this tab stored last: the store's copy of it may be redacted, this tab keeps its own. */
+  let savedState: { sessionId: string; turn: number } | null = null;
+  /** Whether the store kept the conversation on the device at the last look (a change is told). */
+  let wasPersistent = true;
+  /** Aborted by reset, forget and dispose: a backend call still out is given up and never sent later. */
+  let calls = new AbortController();
   const expiryMs = () => (dialogue?.settings.session_expiry_minutes ?? 30) * 60_000;
 
   /** Takes the stored conversation (another tab's turns, or a reload), keeping what is not saved yet. */
@@ -77,22 +85,40 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     // This tab's own greeting gives way to the stored conversation; what the visitor typed and is
     // not stored yet (turns still waiting for their go) stays, after it.
     const stored = new Set(latest.messages.map((m) => m.id));
-    const unsaved = messages.peek().filter((m) => !stored.has(m.id) && !savedIds.has(m.id) && m.id !== greetingId);
-    messages.value = [...latest.messages, ...unsaved];
+    const shown = messages.peek();
+    // What this tab shows keeps its own text: the stored copy may be redacted, the visitor still sees theirs.
+    const mine = new Map(shown.map((m) => [m.id, m]));
+    const unsaved = shown.filter((m) => !stored.has(m.id) && !savedIds.has(m.id) && m.id !== greetingId);
+    messages.value = [...latest.messages.map((m) => mine.get(m.id) ?? m), ...unsaved];
     savedIds = stored;
     greetingId = null;
-    dialogueState = latest.session.state;
+    const state = latest.session.state;
+    const ours = savedState !== null && state.sessionId === savedState.sessionId && state.turn === savedState.turn && dialogueState.sessionId === state.sessionId;
+    if (!ours) dialogueState = state;
   }
 
-  async function refresh(): Promise<void> {
-    if (sync) adopt(await sync.store.latest(botKey, expiryMs()));
+  /** Reads what the store holds; false when this tab's stored session was deleted (forgotten in another tab). */
+  async function refresh(): Promise<boolean> {
+    if (!sync) return true;
+    const latest = await sync.store.latest(botKey, expiryMs());
+    // Gone, not only expired: another tab forgot it, and its message may not have arrived yet.
+    if (latest === null && savedIds.size > 0 && (await sync.store.latest(botKey, Infinity)) === null) {
+      resetLocally();
+      return false;
+    }
+    adopt(latest);
+    return true;
   }
 
-  /** Stores one turn: its messages (with the greeting, the first time) and the engine state. */
-  async function flush(turnMessages: readonly ChatMessage[]): Promise<void> {
+  /**
+   * Stores one turn: its messages (with the greeting, the first time) and the engine state. `always`:
+   * the state is stored even with nothing new to say (written ahead of a backend call).
+   */
+  async function flush(turnMessages: readonly ChatMessage[], always = false): Promise<void> {
     const waitNotices = turnNotices;
     turnNotices = [];
-    if (!sync) return;
+    const current = sync;
+    if (!current) return;
     // Notices said while the turn waited come after the visitor's message and before the answers.
     const [first, ...rest] = turnMessages;
     const ordered = first?.from === 'user' ? [first, ...waitNotices, ...rest] : [...waitNotices, ...turnMessages];
@@ -101,17 +127,36 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     notices = [];
     const events = turnEvents;
     turnEvents = [];
-    if (fresh.length === 0 && events.length === 0) return;
-    await sync.save({ bot: botKey, state: dialogueState, messages: fresh, events });
+    if (fresh.length === 0 && events.length === 0 && !always) return;
+    await current.save({ bot: botKey, state: dialogueState, messages: fresh, events });
     for (const m of fresh) savedIds.add(m.id);
+    savedState = { sessionId: dialogueState.sessionId, turn: dialogueState.turn };
     greetingId = null;
-    persistent.value = sync.store.health().persistent;
     // This tab's view in the store's order: what is stored first, turns still waiting after it.
     const all = messages.peek();
     messages.value = [...all.filter((m) => savedIds.has(m.id)), ...all.filter((m) => !savedIds.has(m.id))];
+    await noticeHealth(current.store);
+  }
+
+  /**
+   * The store gave up on the device (quota, a failure at commit) and went on in memory with this
+   * turn only: it is given the whole conversation so far, so the transcript does not vanish on the
+   * next turn, and the visitor is told it will not be kept.
+   */
+  async function noticeHealth(store: SessionStore): Promise<void> {
+    const nowPersistent = store.health().persistent;
+    persistent.value = nowPersistent;
+    if (nowPersistent || !wasPersistent) return;
+    wasPersistent = false;
+    const menuBot = bot.peek();
+    if (menuBot) say(menuBot, strings.notPersisted, []);
+    const all = messages.peek();
+    await store.saveTurn({ bot: botKey, state: dialogueState, messages: all, replace: true });
+    savedIds = new Set(all.map((m) => m.id));
   }
 
   let nextId = 0;
+  let disposed = false;
   let loading: Promise<void> | null = null;
   /** Bumped by reset/dispose so that replies still pending from an earlier transcript are dropped. */
   let generation = 0;
@@ -174,7 +219,10 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       return;
     }
     dialogue = result.dialogue;
-    const stored = await openPersistence();
+    const loadGeneration = generation;
+    let stored = await openPersistence();
+    // Forgotten while the store was read: what was read is gone, and must not come back.
+    if (loadGeneration !== generation) stored = null;
     batch(() => {
       bot.value = result.bot;
       status.value = 'ready';
@@ -182,30 +230,58 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       if (stored && !stored.corrupt && stored.messages.length > 0) adopt(stored);
       else if (messages.value.length === 0) greet(result.bot);
       if (stored?.corrupt) notices.push(say(result.bot, strings.notRestored));
-      if (sync && !sync.store.health().persistent) notices.push(say(result.bot, strings.notPersisted, []));
+      if (sync && !sync.store.health().persistent) {
+        wasPersistent = false;
+        notices.push(say(result.bot, strings.notPersisted, []));
+      }
     });
-    // Back in the middle of a form: the engine recalls where it was ("Back to your refund: ...").
+    // Back in the middle of a form: the engine recalls where it was ("Back to your refund: ..."),
+    // and a backend call that was out when the page closed is made again, with its request id.
     if (stored && !stored.corrupt && dialogue && dialogueState.form) {
       const menuBot = result.bot;
-      void sync!.exclusive(async () => {
-        const replies = await engineTurn(menuBot, { type: 'resume', now: now() });
-        await flush(batch(() => replies.map((r) => say(menuBot, r.text, r.quickReplies))));
-      });
+      const turnGeneration = generation;
+      turns = turns.then(() =>
+        sync!.exclusive(async () => {
+          if (turnGeneration !== generation) return;
+          await refresh();
+          if (!dialogueState.form) return;
+          const replies = await engineTurn(menuBot, { type: 'resume', now: now() });
+          if (turnGeneration !== generation) return;
+          await flush(batch(() => replies.map((r) => say(menuBot, r.text, r.quickReplies))));
+        }),
+      ).catch((error: unknown) => console.error('[parley] the conversation could not be resumed:', error));
     }
     events.emit('ready', { botName: result.bot.name });
     if (warmRequested) void warmUp();
   }
 
+  let connecting: Promise<SessionSync | null> | null = null;
+
+  /** The store and the other tabs (needs no bot: forget() works before, or without, a loaded bot). */
+  function connect(): Promise<SessionSync | null> {
+    const persistence = options.persistence;
+    if (!persistence || disposed) return Promise.resolve(null);
+    connecting ??= Promise.resolve(persistence.store).then((store) => {
+      if (disposed) {
+        store.close();
+        return null;
+      }
+      sync = createSessionSync({ store, bot: botKey, channel: persistence.channel ?? null, siteChannel: persistence.siteChannel ?? null, locks: persistence.locks ?? null });
+      sync.onRemote((type) => {
+        if (type === 'forget') return resetLocally();
+        // A turn of ours in progress has already read the store under the lock; it must not be overwritten.
+        if (!turnInProgress) void refresh();
+      });
+      return sync;
+    });
+    return connecting;
+  }
+
   /** Opens the store (never throws: it falls back to memory), purges old conversations, finds the last one. */
   async function openPersistence(): Promise<Latest> {
-    if (!options.persistence || sync) return null;
-    const store = await options.persistence.store;
-    sync = createSessionSync({ store, bot: botKey, channel: options.persistence.channel ?? null, locks: options.persistence.locks ?? null });
-    sync.onRemote((type) => {
-      if (type === 'forget') return resetLocally();
-      // A turn of ours in progress has already read the store under the lock; it must not be overwritten.
-      if (!turnInProgress) void refresh();
-    });
+    const connected = await connect();
+    if (!connected || !options.persistence) return null;
+    const store = connected.store;
     await store.purge(now() - (options.persistence.retentionDays ?? 30) * 24 * 3600_000);
     const latest = await store.latest(botKey, expiryMs());
     persistent.value = store.health().persistent;
@@ -256,7 +332,7 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     // A button of the engine (`/intent`), or a menu topic that the engine can run as its intent.
     if ('id' in choice && dialogue && (choice.id.startsWith('/') || (engineReady && isDialogueIntent(dialogue, choice.id)))) {
       const payload = choice.id.startsWith('/') ? choice.id : `/${choice.id}`;
-      return engineTurn(menuBot, { type: 'button', payload, title: message.text, now: now(), timeZone: visitorTimeZone() });
+      return engineTurn(menuBot, { type: 'button', payload, title: message.text, now: now(), timeZone: visitorTimeZone() }, {}, message);
     }
     const fromMenu = replyFromMenu(menuBot, choice);
     if (!('text' in choice) || (fromMenu.kind === 'answer' && !engineReady)) return [{ text: fromMenu.kind === 'answer' ? fromMenu.text : strings.notUnderstood }];
@@ -283,24 +359,35 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     events.emit('understood', { message, result });
     if (dialogue) {
       const understood = { intent: result.intent, entities: result.entities.map(({ entity, value, start, end }) => ({ entity, value, start, end })) };
-      return engineTurn(menuBot, { type: 'message', text: choice.text, parse: result, now: now(), timeZone: visitorTimeZone() }, understood);
+      return engineTurn(menuBot, { type: 'message', text: choice.text, parse: result, now: now(), timeZone: visitorTimeZone() }, understood, message);
     }
     // A model without a dialogue (an older bundle): the intent picks a menu topic.
     const item = menuBot.menu.find((candidate) => candidate.id === result.intent.name);
     return [{ text: item ? item.response : strings.notUnderstood }];
   }
 
-  async function engineTurn(menuBot: MenuBot, event: DialogueEvent, understood: Pick<TurnContext, 'intent' | 'entities'> = {}): Promise<Reply[]> {
+  /** `message`: the visitor's, stored with the state ahead of a backend call. */
+  async function engineTurn(menuBot: MenuBot, event: DialogueEvent, understood: Pick<TurnContext, 'intent' | 'entities'> = {}, message?: ChatMessage): Promise<Reply[]> {
     const turnGeneration = generation;
     const context: TurnContext = {
       ...understood,
       ...(options.locale && { locale: options.locale }),
+      signal: calls.signal,
+      deadlineMs: options.fulfillmentDeadlineMs ?? defaults.fulfillmentDeadlineMs,
       // Said at once, while the request waits for the connection.
       notify: (notice) => {
         if (turnGeneration === generation) turnNotices.push(say(menuBot, notice === 'offline' ? strings.offlineQueued : strings.backOnline, []));
       },
+      // Write-ahead: the call and its request id are stored before it goes out, so a reload makes
+      // the same call again rather than a new one.
+      beforeCall: async (state) => {
+        if (turnGeneration !== generation) return;
+        dialogueState = state;
+        await flush(message ? [message] : [], true);
+      },
     };
     const outcome = await runTurn(dialogue!, dialogueState, event, fulfill, now, context);
+    if (outcome.cancelled || turnGeneration !== generation) return [];
     dialogueState = outcome.state;
     const extra: Reply[] = [];
     if (outcome.handoff !== null) {
@@ -335,11 +422,13 @@ export function createConversationWithBot(options: ConversationOptions): Convers
         intent: context.intent ?? null,
         entities: context.entities ?? [],
         ...(context.locale && { locale: context.locale }),
-        transcript: transcript.map((m) => ({ from: m.from, text: m.text, at: new Date(m.at).toISOString() })),
+        // The newest messages that fit the backend's request limit.
+        transcript: fitTranscript(transcript.map((m) => ({ from: m.from, text: m.text, at: new Date(m.at).toISOString() }))),
       },
-      context.notify,
+      context,
     );
-    if (!answer.ok) return [{ text: strings.handoffFailed.replace('{reason}', answer.message ?? 'no answer'), quickReplies: [] }];
+    // The backend's message is text, never markdown of the bot's (nor a `$&` pattern).
+    if (!answer.ok) return [{ text: fillPlaceholders(strings.handoffFailed, { reason: answer.message ?? 'no answer' }), quickReplies: [] }];
     return (answer.messages ?? []).map((text) => ({ text, quickReplies: [] }));
   }
 
@@ -350,9 +439,13 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       turnInProgress = true;
       try {
         // Start from what the store holds: another tab may have moved the conversation on.
-        await refresh();
+        if (!(await refresh())) return;
         typing.value = true;
-        const [replies] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve<Reply[]>([{ text: strings.notUnderstood }]), pause(replyDelayMs)]);
+        // A call another tab left out (it closed mid-call) is finished first, with its request id.
+        const resumed = bot.value && dialogue && dialogueState.form?.waiting ? await engineTurn(bot.value, { type: 'resume', now: now() }) : [];
+        if (turnGeneration !== generation) return;
+        const [answered] = await Promise.all([bot.value ? reply(bot.value, choice, message) : Promise.resolve<Reply[]>([{ text: strings.notUnderstood }]), pause(replyDelayMs)]);
+        const replies = [...resumed, ...answered];
         typing.value = false;
         const menuBot = bot.value;
         if (turnGeneration !== generation || !menuBot) return;
@@ -376,8 +469,11 @@ export function createConversationWithBot(options: ConversationOptions): Convers
 
   function resetLocally(): void {
     generation++;
+    calls.abort();
+    calls = new AbortController();
     dialogueState = initialState(newSessionId(), now());
     savedIds = new Set();
+    savedState = null;
     turnEvents = [];
     turnNotices = [];
     batch(() => {
@@ -425,11 +521,22 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       if (sync) void sync.exclusive(() => flush([]));
     },
     async forget() {
-      generation++;
-      await sync?.store.forget();
-      await options.persistence?.clearCaches?.().catch((error: unknown) => console.error('[parley] cached data could not be deleted:', error));
-      sync?.announceForget();
+      // Nothing said from now on belongs to the old conversation; a call still out is given up.
       resetLocally();
+      const failures: unknown[] = [];
+      const connected = await connect().catch((error: unknown) => (failures.push(error), null));
+      if (connected) {
+        // Alone: no turn of any bot in any tab is half-way (it would save after the clear).
+        await connected.alone(() => connected.store.forget()).catch((error: unknown) => failures.push(error));
+        connected.announceForget();
+      }
+      await options.clearCaches?.().catch((error: unknown) => failures.push(error));
+      // What the conversation held meanwhile (a greeting, a reply) is of the new, empty conversation.
+      resetLocally();
+      if (failures.length > 0) {
+        for (const failure of failures) console.error('[parley] forget: something stored could not be deleted:', failure);
+        throw new Error(`Parley could not delete everything stored on this device: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ')}`);
+      }
     },
     persistent,
     retry() {
@@ -441,9 +548,14 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     on: events.on,
     dispose() {
       generation++;
+      disposed = true;
+      // A closed widget sends nothing more: a queued call is given up (its id stays stored for a reload).
+      calls.abort();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       events.clear();
+      sync?.close();
+      sync = null;
     },
   };
 }

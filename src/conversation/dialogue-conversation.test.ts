@@ -165,6 +165,34 @@ describe('conversation with the dialogue engine', () => {
     expect(chat.messages.value.slice(-2).map((m) => m.text)).toEqual(['Getting a person for you.', 'Ticket T1001: a person will answer here.']);
   });
 
+  it("a long conversation's handoff still fits the backend's request limit: the newest messages, and a note of what was left out", async () => {
+    const fulfill = vi.fn<Fulfill>(async () => ({ ok: true }));
+    const chat = conversation(fulfill);
+    await chat.start();
+    for (let i = 0; i < 120; i++) chat.send(`message ${i} ${'x'.repeat(900)}`);
+    for (let i = 0; i < 200; i++) await settle();
+    chat.send('a human please');
+    for (let i = 0; i < 50; i++) await settle();
+    const handoff = fulfill.mock.calls.filter(([call]) => call.action === 'handoff').at(-1)![0];
+    const bytes = new TextEncoder().encode(JSON.stringify(handoff)).byteLength;
+    expect(bytes).toBeLessThan(64 * 1024);
+    // The newest message is the last kept (handoffs come after the visitor's 100th message here, so earlier ones were left out).
+    expect(handoff.transcript!.filter((m) => m.from === 'user').at(-1)?.text).toMatch(/^(a human please|message \d+ x+)$/);
+    expect(handoff.transcript![0]!.text).toMatch(/^\(\d+ earlier messages left out\)$/);
+  });
+
+  it("a failed handoff shows the backend's reason as text: no link, no markup, no $& expansion", async () => {
+    const fulfill = vi.fn<Fulfill>(async () => ({ ok: false, message: '[Verify here](https://evil.example) $& <b>now</b>' }));
+    const chat = conversation(fulfill);
+    await chat.start();
+    chat.send('a human please');
+    await settle();
+    const said = chat.messages.value.at(-1)!.text;
+    expect(said).toContain('\\[Verify here\\]\\(https://evil\\.example\\)');
+    expect(said).not.toContain('{reason}'); // `$&` would have expanded to the matched token
+    expect(said).not.toContain('<b>');
+  });
+
   it('backend messages are shown after the answer, with the parse context sent along', async () => {
     const fulfill = vi.fn<Fulfill>(async () => ({ ok: true, slots: { order_state: 'packed' }, messages: ['Tracking: https://track.example/A12345'] }));
     const chat = conversation(fulfill);

@@ -7,7 +7,8 @@ import type { ParseResult } from '../nlu/parse';
 import { openSessionStore } from '../store/session-store';
 import { aMenuBot, fetchReturning } from '../test/builders';
 import { createConversationWithBot } from './conversation';
-import type { Channel, Locks } from './session-sync';
+import { fakeLocks } from '../test/fake-locks';
+import type { Channel } from './session-sync';
 import type { ConversationOptions, Understanding } from './types';
 
 const dialogue = v.parse(DialogueBotSchema, {
@@ -37,19 +38,10 @@ const settle = async (rounds = 30) => {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
 };
 
-/** One lock for all "tabs" of a test, like navigator.locks across a browser's tabs. */
-function sharedLocks(): Locks {
-  let chain: Promise<unknown> = Promise.resolve();
-  return {
-    request<T>(_name: string, callback: () => Promise<T>): Promise<T> {
-      const run = chain.then(callback, callback);
-      chain = run.catch(() => undefined);
-      return run;
-    },
-  };
-}
+/** One set of locks for all "tabs" of a test, like navigator.locks across a browser's tabs. */
+const sharedLocks = fakeLocks;
 
-function tab(indexedDB: IDBFactory | null, extra: Partial<NonNullable<ConversationOptions['persistence']>> = {}) {
+function tab(indexedDB: IDBFactory | null, extra: Partial<NonNullable<ConversationOptions['persistence']>> = {}, more: Partial<ConversationOptions> = {}) {
   const bundle = { ...aMenuBot(), nlu: {}, dialogue };
   return createConversationWithBot({
     bot: '/models/test/',
@@ -59,6 +51,7 @@ function tab(indexedDB: IDBFactory | null, extra: Partial<NonNullable<Conversati
     replyDelayMs: 0,
     fulfill: async () => ({ ok: true, slots: { order_state: 'shipped' } }),
     persistence: { store: openSessionStore({ indexedDB: indexedDB as IDBFactory }), ...extra },
+    ...more,
   });
 }
 
@@ -115,8 +108,14 @@ describe('conversation persistence', () => {
     const indexedDB = new IDBFactory();
     const visitor = tab(indexedDB);
     await visitor.start();
+    await settle();
     const store = await openSessionStore({ indexedDB });
-    expect(await store.latest('https://shop.example/models/test/bot.json', Infinity)).toBeNull();
+    // The key the conversation stores under (the bundle's URL as given): a visitor who writes is found there.
+    const key = 'https://shop.example/models/test/';
+    expect(await store.latest(key, Infinity)).toBeNull();
+    visitor.send('where is my order');
+    await settle();
+    expect(await store.latest(key, Infinity)).not.toBeNull();
   });
 
   it('two tabs share one conversation: 50 interleaved messages, none lost or duplicated, same order in both', async () => {
@@ -148,7 +147,7 @@ describe('conversation persistence', () => {
   it('forget() deletes what was stored and starts afresh', async () => {
     const indexedDB = new IDBFactory();
     let cleared = 0;
-    const chat = tab(indexedDB, { clearCaches: async () => void cleared++ });
+    const chat = tab(indexedDB, {}, { clearCaches: async () => void cleared++ });
     await chat.start();
     chat.send('where is my order');
     await settle();

@@ -98,7 +98,11 @@ export interface Conversation {
   rate(messageId: string, rating: Rating): void;
   /** Clears the transcript and greets again. */
   reset(): void;
-  /** Deletes everything stored for the visitor (conversations, cached model), then starts afresh. */
+  /**
+   * Deletes everything kept for the visitor on this device (the conversations of every bot of the
+   * site, in every tab; the cached model; cached answers), then starts afresh. Works before the bot
+   * has loaded, and if it never does. Rejects, saying what is left, when something could not be deleted.
+   */
   forget(): Promise<void>;
   /** Whether the conversation is kept on this device (false: IndexedDB cannot be used here). */
   readonly persistent: ReadonlySignal<boolean>;
@@ -126,18 +130,25 @@ export interface ConversationOptions {
   understanding?: Understanding;
   /** Calls the site's backend for a flow's action (order lookup, refund...) and for handoffs. */
   fulfill?: Fulfill;
+  /** How long a turn waits for one backend action, retries included (default defaults.fulfillmentDeadlineMs). */
+  fulfillmentDeadlineMs?: number;
+  /**
+   * Called by forget() to delete what is kept besides the store (the model cache, the fulfillment
+   * client's cached answers), with or without persistence. A rejection makes forget() reject.
+   */
+  clearCaches?: () => Promise<void>;
   /** The visitor's language, sent to the backend. */
   locale?: string;
   /** Where the conversation is kept between visits and shared between tabs (none: memory only). */
   persistence?: {
     store: Promise<SessionStore> | SessionStore;
-    /** Other tabs hear of each turn here (BroadcastChannel). */
+    /** Other tabs of this bot hear of each turn here (BroadcastChannel). */
     channel?: Channel | null;
+    /** Every tab of the site hears of forget() here, whatever bot it shows (BroadcastChannel "parley"). */
+    siteChannel?: Channel | null;
     /** Turns run one at a time across tabs (navigator.locks). */
     locks?: Locks | null;
     /** Stored conversations are deleted after this many days (default 30). */
     retentionDays?: number;
-    /** Called by forget() to delete cached data besides the store (the model cache). */
-    clearCaches?: () => Promise<void>;
   };
 }

@@ -16,6 +16,8 @@ export interface SessionRecord {
   /** Which bot (its bundle URL): one site may embed several. */
   bot: string;
   state: DialogueState;
+  /** The record's format (SESSION_FORMAT in session-store.ts); absent in records of the first releases (1). */
+  format?: number;
   createdAt: number;
   updatedAt: number;
 }

@@ -7,9 +7,9 @@
 import type { IDBPDatabase } from 'idb';
 import { list, literal, map, matches, number, object, scalar, string } from '../check';
 import type { ChatMessage } from '../conversation/types';
-import type { DialogueState } from '../dialogue/types';
+import type { DialogueState, SlotValue } from '../dialogue/types';
 import { redact as redactText } from './redact';
-import { openDatabase, type EventRecord, type MessageRecord, type ParleyDB, type SessionRecord } from './schema';
+import { DATABASE_NAME, openDatabase, type EventRecord, type MessageRecord, type ParleyDB, type SessionRecord } from './schema';
 
 export type StoreHealth =
   | { persistent: true }
@@ -29,6 +29,8 @@ export interface TurnWrite {
   /** The messages this turn added, in order. */
   messages: readonly ChatMessage[];
   events?: ReadonlyArray<{ type: string; detail?: string }>;
+  /** The messages are the whole session: what was stored for it before is replaced (moving to memory after a failure). */
+  replace?: boolean;
 }
 
 export interface SessionStore {
@@ -36,7 +38,10 @@ export interface SessionStore {
   /** The bot's most recent session updated within `maxAgeMs`, or null. A corrupt one is deleted. */
   latest(bot: string, maxAgeMs: number): Promise<Latest>;
   saveTurn(turn: TurnWrite): Promise<void>;
-  /** Deletes every session, message and event (all bots): "forget me". */
+  /**
+   * Deletes every session, message and event (all bots): "forget me". Clears the database, or where
+   * that fails deletes it; rejects with a ForgetError when neither worked (the visitor must be told).
+   */
   forget(): Promise<void>;
   /** Deletes sessions not updated since `before`; returns how many. */
   purge(before: number): Promise<number>;
@@ -56,8 +61,36 @@ export interface StoreOptions {
 const storedMessage = object({ id: string, from: literal('user', 'bot'), text: string, at: number });
 const storedState = object({ sessionId: string, turn: number, slots: map(scalar), history: list((item: unknown) => item) });
 
+/**
+ * The format of the session records this release writes. A record of a newer format (a newer
+ * release in another tab) is left alone: neither resumed nor deleted as corrupt.
+ */
+export const SESSION_FORMAT = 1;
+
+/** "Forget me" could not delete what is stored: the caller must say so, not that it is done. */
+export class ForgetError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ForgetError';
+  }
+}
+
 function withRedaction(message: ChatMessage, redact: boolean): ChatMessage {
   return redact ? { ...message, text: redactText(message.text) } : message;
+}
+
+/**
+ * The state as stored when redacting: a slot whose value holds personal data is left out (not kept as
+ * a placeholder, which a resumed form would send to the backend as the value): the bot asks again.
+ */
+function stateWithRedaction(state: DialogueState, redact: boolean): DialogueState {
+  if (!redact) return state;
+  const keep = (slots: Record<string, SlotValue>) => Object.fromEntries(Object.entries(slots).filter(([, value]) => redactText(String(value)) === String(value)));
+  return {
+    ...state,
+    slots: keep(state.slots),
+    ...(state.pendingSwitch && { pendingSwitch: { ...state.pendingSwitch, slots: keep(state.pendingSwitch.slots) } }),
+  };
 }
 
 function describe(error: unknown): string {
@@ -68,21 +101,24 @@ export async function openSessionStore(options: StoreOptions = {}): Promise<Sess
   const factory = options.indexedDB === undefined ? (globalThis as { indexedDB?: IDBFactory }).indexedDB : options.indexedDB;
   if (!factory) return memorySessionStore(options, { persistent: false, reason: 'unavailable', detail: 'this browser has no IndexedDB here' });
   let db: IDBPDatabase<ParleyDB>;
+  let gaveUp = false;
+  const opening = openDatabase(factory, {
+    // A newer Parley in another tab needs the database: let it upgrade, and go on in memory here.
+    onBlocking: () => {
+      db.close();
+      fallback = { persistent: false, reason: 'blocked', detail: 'a newer version in another tab took over the database' };
+    },
+  });
+  // Opened after this tab gave up waiting: closed at once, or it would block other tabs' upgrades.
+  opening.then((late) => gaveUp && late.close(), () => undefined);
   try {
-    db = await withTimeout(
-      openDatabase(factory, {
-        // A newer Parley in another tab needs the database: let it upgrade, and go on in memory here.
-        onBlocking: () => {
-          db.close();
-          fallback = { persistent: false, reason: 'blocked', detail: 'a newer version in another tab took over the database' };
-        },
-      }),
-      options.openTimeoutMs ?? 3000,
-      'an older tab keeps the database open (close other tabs of this site)',
-    );
+    db = await withTimeout(opening, options.openTimeoutMs ?? 3000, 'an older tab keeps the database open (close other tabs of this site)');
   } catch (error) {
+    gaveUp = true;
     const blocked = error instanceof TimeoutError;
-    return memorySessionStore(options, { persistent: false, reason: blocked ? 'blocked' : 'unavailable', detail: describe(error) });
+    const inMemory = memorySessionStore(options, { persistent: false, reason: blocked ? 'blocked' : 'unavailable', detail: describe(error) });
+    // What an older tab stored may still be there: forget deletes the database.
+    return { ...inMemory, forget: async () => (await inMemory.forget(), await deleteDatabase(factory, options.openTimeoutMs ?? 3000)) };
   }
   let fallback: StoreHealth | null = null;
   const memory = memorySessionStore(options, { persistent: true });
@@ -109,7 +145,8 @@ export async function openSessionStore(options: StoreOptions = {}): Promise<Sess
           const now = options.now?.() ?? Date.now();
           const sessions = (await db.getAllFromIndex('sessions', 'bot', bot)).filter((s) => s.updatedAt >= now - maxAgeMs);
           const session = sessions.sort((a, b) => b.updatedAt - a.updatedAt)[0];
-          if (!session) return null;
+          // A newer release's session is not read, and not deleted: that release may still be open.
+          if (!session || (session.format ?? 1) > SESSION_FORMAT) return null;
           const records = await db.getAllFromIndex('messages', 'sessionId', session.id);
           const messages = records.sort((a, b) => a.seq - b.seq).map((r) => r.message);
           if (!matches(storedState, session.state) || !messages.every((message: unknown) => matches(storedMessage, message))) {
@@ -128,16 +165,23 @@ export async function openSessionStore(options: StoreOptions = {}): Promise<Sess
           try {
             const sessions = tx.objectStore('sessions');
             const existing = await sessions.get(turn.state.sessionId);
-            await sessions.put({ id: turn.state.sessionId, bot: turn.bot, state: turn.state, createdAt: existing?.createdAt ?? now, updatedAt: now });
-            // The sequence continues from what is stored (another tab may have written turns too).
+            const state = stateWithRedaction(turn.state, redact);
+            await sessions.put({ id: turn.state.sessionId, bot: turn.bot, state, format: SESSION_FORMAT, createdAt: existing?.createdAt ?? now, updatedAt: now });
             const messages = tx.objectStore('messages');
+            if (turn.replace) await messages.delete(IDBKeyRange.bound([turn.state.sessionId, 0], [turn.state.sessionId, Number.MAX_SAFE_INTEGER]));
+            // The sequence continues from what is stored (another tab may have written turns too).
             let seq = await messages.index('sessionId').count(turn.state.sessionId);
             for (const message of turn.messages) await messages.put({ sessionId: turn.state.sessionId, seq: seq++, message: withRedaction(message, redact) } satisfies MessageRecord);
             const events = tx.objectStore('events');
             for (const event of turn.events ?? []) await events.add({ sessionId: turn.state.sessionId, at: now, ...event } satisfies EventRecord);
           } catch (error) {
-            // Half a turn is never kept: whatever this transaction wrote is undone.
-            tx.abort();
+            // Half a turn is never kept: whatever this transaction wrote is undone (unless the
+            // browser aborted it already, which throws here).
+            try {
+              tx.abort();
+            } catch {
+              // already aborted
+            }
             await tx.done.catch(() => {});
             throw error;
           }
@@ -152,8 +196,12 @@ export async function openSessionStore(options: StoreOptions = {}): Promise<Sess
         const tx = db.transaction(['sessions', 'messages', 'events'], 'readwrite');
         await Promise.all([tx.objectStore('sessions').clear(), tx.objectStore('messages').clear(), tx.objectStore('events').clear(), tx.done]);
       } catch (error) {
-        fallback = { persistent: false, reason: 'error', detail: describe(error) };
-        console.error('[parley] could not delete the stored conversation:', error);
+        // The database cannot be written (closed for a newer tab, broken): it is deleted whole instead,
+        // and the rest of this visit is kept in memory.
+        console.error('[parley] the stored conversation could not be cleared; deleting the database instead:', error);
+        db.close();
+        fallback = { persistent: false, reason: 'error', detail: `deleted after a failed clear (${describe(error)})` };
+        await deleteDatabase(factory, options.openTimeoutMs ?? 3000);
       }
     },
     purge: (before) =>
@@ -167,6 +215,28 @@ export async function openSessionStore(options: StoreOptions = {}): Promise<Sess
       ),
     close: () => db.close(),
   };
+}
+
+/** Deletes the whole database; rejects with a ForgetError when the browser refuses or another tab blocks it. */
+function deleteDatabase(factory: IDBFactory, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let request: IDBOpenDBRequest;
+    try {
+      request = factory.deleteDatabase(DATABASE_NAME);
+    } catch (error) {
+      return reject(new ForgetError(`the stored conversations could not be deleted: ${describe(error)}`, { cause: error }));
+    }
+    // Other tabs close their connection when asked (versionchange); one that does not blocks the delete.
+    const timer = setTimeout(() => reject(new ForgetError('the stored conversations could not be deleted: another tab of this site keeps them open (close it and try again)')), timeoutMs);
+    request.onsuccess = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    request.onerror = () => {
+      clearTimeout(timer);
+      reject(new ForgetError(`the stored conversations could not be deleted: ${describe(request.error)}`, { cause: request.error }));
+    };
+  });
 }
 
 async function deleteSessions(db: IDBPDatabase<ParleyDB>, ids: readonly string[]): Promise<void> {
@@ -193,8 +263,10 @@ export function memorySessionStore(options: StoreOptions, health: StoreHealth): 
     },
     saveTurn: async (turn) => {
       const existing = sessions.get(turn.state.sessionId);
-      sessions.set(turn.state.sessionId, { id: turn.state.sessionId, bot: turn.bot, state: copy(turn.state), createdAt: existing?.createdAt ?? now(), updatedAt: now() });
-      messages.set(turn.state.sessionId, [...(messages.get(turn.state.sessionId) ?? []), ...turn.messages.map((m) => withRedaction(copy(m), options.redact ?? false))]);
+      const redact = options.redact ?? false;
+      sessions.set(turn.state.sessionId, { id: turn.state.sessionId, bot: turn.bot, state: copy(stateWithRedaction(turn.state, redact)), format: SESSION_FORMAT, createdAt: existing?.createdAt ?? now(), updatedAt: now() });
+      const before = turn.replace ? [] : (messages.get(turn.state.sessionId) ?? []);
+      messages.set(turn.state.sessionId, [...before, ...turn.messages.map((m) => withRedaction(copy(m), redact))]);
     },
     forget: async () => {
       sessions.clear();

@@ -68,7 +68,6 @@ function persistence(botUrl: string, settings: WidgetOptions['persist']): NonNul
     store: import('../store/session-store').then(({ openSessionStore }) => openSessionStore({ redact: refine.redact ?? false })),
     ...browserSyncParts(botUrl),
     ...(refine.retentionDays !== undefined && { retentionDays: refine.retentionDays }),
-    clearCaches: () => import('../nlu/runtime/model-cache').then(({ clearModelCache }) => clearModelCache()),
   };
 }
 
@@ -89,6 +88,7 @@ export function mountInShadow(
     typeof options.bot === 'string' && options.nlu !== false
       ? lazyUnderstanding(options.bot, options.assetsUrl ?? new URL('.', import.meta.url).href, options.nluBackend, options.nlu === true || options.nlu === undefined ? 'auto' : options.nlu)
       : undefined;
+  const fulfill = options.fulfill ?? (options.fulfillmentUrl ? createFulfillmentClient(options.fulfillmentUrl, options.fulfillment) : undefined);
   const conversation = createConversation({
     bot: options.bot,
     ...(understanding && { understanding }),
@@ -96,7 +96,13 @@ export function mountInShadow(
     ...(options.greeting !== undefined && { greeting: options.greeting }),
     maxMessageLength: options.maxMessageLength ?? defaults.maxMessageLength,
     replyDelayMs: options.replyDelayMs ?? defaults.replyDelayMs,
-    ...((options.fulfill ?? options.fulfillmentUrl) && { fulfill: options.fulfill ?? createFulfillmentClient(options.fulfillmentUrl!, options.fulfillment) }),
+    ...(fulfill && { fulfill }),
+    // forget() clears these with or without persistence: the model files and answers that hold slots.
+    clearCaches: async () => {
+      if (fulfill && 'clearCache' in fulfill && typeof fulfill.clearCache === 'function') fulfill.clearCache();
+      const { clearModelCache } = await import('../nlu/runtime/model-cache');
+      await clearModelCache();
+    },
     locale: navigator.language || locale,
     ...(typeof options.bot === 'string' && options.persist !== false && { persistence: persistence(botFileUrl(options.bot, location.href), options.persist) }),
   });
