@@ -343,3 +343,26 @@ describe('storage that fails after turns were saved', () => {
     expect(texts(chat)).toContain('where is my order B77777');
   });
 });
+
+describe('a redacting store', () => {
+  it('never redacts what the visitor still sees in this visit; a reload shows the redacted copy and asks again for what was left out', async () => {
+    const indexedDB = new IDBFactory();
+    const store = () => openSessionStore({ indexedDB, redact: true, locale: 'en-US' });
+    const chat = tab(indexedDB, { store: store() });
+    await chat.start();
+    chat.send('contact me');
+    chat.send('jane@example.com');
+    await until(() => /^We will write to/.test(texts(chat).at(-1) ?? ''), 'the contact flow ends');
+    chat.send('where is my order A12345, it was due 2026-11-25');
+    await until(() => /shipped/.test(texts(chat).at(-1) ?? ''), 'the next turn');
+    expect(texts(chat)).toContain('jane@example.com');
+    expect(texts(chat)).toContain('where is my order A12345, it was due 2026-11-25');
+    expect(texts(chat).join(' ')).not.toMatch(/\[(email|phone)\]/);
+    chat.dispose();
+
+    const reloaded = tab(indexedDB, { store: store() });
+    await reloaded.start();
+    expect(texts(reloaded)).toContain('[email]');
+    expect(texts(reloaded)).toContain('where is my order A12345, it was due 2026-11-25');
+  });
+});

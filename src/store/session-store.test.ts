@@ -132,6 +132,31 @@ describe('session store (IndexedDB)', () => {
   });
 });
 
+describe('a redacting store keeps no personal data, in messages or in the dialogue state', () => {
+  it("redacts the slots and a bot's markdown-escaped echo, keeps dates and order numbers, and leaves out slots that held personal data", async () => {
+    const indexedDB = new IDBFactory();
+    const store = await openSessionStore({ indexedDB, now: () => NOW, redact: true, locale: 'en-US' });
+    const withSlots = {
+      ...state(2),
+      slots: { order_id: 'A12345', email: 'jane.doe@example.com', refund_reason: 'call me on (555) 123-4567', call_date: '2026-11-25', iban: 'DE89 3704 0044 0532 0130 00' },
+      pendingSwitch: { flow: 'contact', slots: { phone: '+44 20 7946 0958' } },
+    };
+    await store.saveTurn({
+      bot: BOT,
+      state: withSlots,
+      messages: [message('1', 'user', 'jane.doe@example.com, card 4111.1111.1111.1111'), message('2', 'bot', 'We will write to jane\\.doe@example\\.com on 2026\\-11\\-25.')],
+    });
+    const db = await openDBWith(indexedDB);
+    const raw = JSON.stringify([await db.getAll('sessions'), await db.getAll('messages')]);
+    db.close();
+    for (const secret of ['jane', '4111', '555', '7946', '3704', 'DE89']) expect(raw, secret).not.toContain(secret);
+    const latest = await store.latest(BOT, 60_000);
+    expect(latest && !latest.corrupt && latest.session.state.slots).toEqual({ order_id: 'A12345', call_date: '2026-11-25' });
+    expect(latest && !latest.corrupt && latest.session.state.pendingSwitch).toEqual({ flow: 'contact', slots: {} });
+    expect(latest && !latest.corrupt && latest.messages.map((m) => m.text)).toEqual(['[email], card [card number]', 'We will write to [email] on 2026\\-11\\-25.']);
+  });
+});
+
 describe('session store degradation: it keeps working in memory and says why', () => {
   it('no IndexedDB at all', async () => {
     const store = await openSessionStore({ indexedDB: null as unknown as IDBFactory, now: () => NOW });

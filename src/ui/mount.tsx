@@ -65,7 +65,7 @@ export function mount(options: MountOptions): ParleyHandle {
 function persistence(botUrl: string, settings: WidgetOptions['persist']): NonNullable<Parameters<typeof createConversation>[0]['persistence']> {
   const refine = typeof settings === 'object' ? settings : {};
   return {
-    store: import('../store/session-store').then(({ openSessionStore }) => openSessionStore({ redact: refine.redact ?? false })),
+    store: import('../store/session-store').then(({ openSessionStore }) => openSessionStore({ redact: refine.redact ?? false, locale: navigator.language })),
     ...browserSyncParts(botUrl),
     ...(refine.retentionDays !== undefined && { retentionDays: refine.retentionDays }),
   };
