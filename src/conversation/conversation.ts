@@ -15,7 +15,7 @@ import type { DialogueEvent, DialogueState } from '../dialogue/types';
 import { callBackend, runTurn, type Fulfill, type TurnContext } from './dialogue-turn';
 import { createSessionSync, type SessionSync } from './session-sync';
 import type { Latest, SessionStore } from '../store/session-store';
-import { fitTranscript } from '../fulfillment/protocol';
+import { fitTranscript } from '../fulfillment/transcript';
 import { en } from '../i18n/en';
 import { createEmitter } from './emitter';
 import { loadBot } from './load-bot';

@@ -7,6 +7,7 @@ import type { DialogueBot } from '../bot/dialogue-schema';
 import { step } from '../dialogue/engine';
 import type { DialogueAction, DialogueEvent, DialogueState, PendingCall, SlotValue } from '../dialogue/types';
 import { defaults } from '../defaults';
+import { stableJson } from '../fulfillment/stable-json';
 
 export type FulfillmentResult =
   | { ok: true; slots?: Record<string, SlotValue | null>; messages?: string[]; followUp?: 'handoff' | 'end' }
@@ -165,11 +166,6 @@ export function fingerprintOf(slots: Readonly<Record<string, SlotValue>>): strin
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
-
-/** JSON with sorted keys: equal slots give equal text whatever order they were filled in. */
-export function stableJson(value: Readonly<Record<string, unknown>>): string {
-  return JSON.stringify(Object.keys(value).sort().map((key) => [key, value[key]]));
 }
 
 /**

@@ -366,3 +366,18 @@ describe('a redacting store', () => {
     expect(texts(reloaded)).toContain('where is my order A12345, it was due 2026-11-25');
   });
 });
+
+describe('an SPA that mounts and destroys the widget', () => {
+  it('dispose() closes the channels and the database connection (nothing leaks per mount)', async () => {
+    const indexedDB = new IDBFactory();
+    const closed: string[] = [];
+    const channel = (name: string): Channel => ({ postMessage: () => {}, addEventListener: () => {}, close: () => void closed.push(name) });
+    const store = await openSessionStore({ indexedDB });
+    const close = vi.spyOn(store, 'close');
+    const chat = tab(indexedDB, { store, channel: channel('bot'), siteChannel: channel('site') });
+    await chat.start();
+    chat.dispose();
+    expect(closed.sort()).toEqual(['bot', 'site']);
+    expect(close).toHaveBeenCalledTimes(1);
+  });
+});

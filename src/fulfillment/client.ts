@@ -6,7 +6,8 @@
  * a cache; a per-session rate limit stops runaway loops; offline requests wait for the connection.
  * Every failure becomes a result the engine can say ({reason}), and a log line that says why.
  */
-import { stableJson, type Fulfill, type FulfillCall, type FulfillmentResult } from '../conversation/dialogue-turn';
+import type { Fulfill, FulfillCall, FulfillmentResult } from '../conversation/dialogue-turn';
+import { stableJson } from './stable-json';
 import { FULFILLMENT_PROTOCOL, readFulfillmentResponse, type FulfillmentRequest } from './protocol';
 import { isBlank, trimText } from '../text';
 

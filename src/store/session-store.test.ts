@@ -6,7 +6,7 @@ import { initialState } from '../dialogue/engine';
 import { onHostilePage } from '../test/hostile-page';
 import { redact } from './redact';
 import { openDatabase } from './schema';
-import { openSessionStore } from './session-store';
+import { openSessionStore, SESSION_FORMAT } from './session-store';
 
 const BOT = '/models/acme/';
 const NOW = Date.parse('2026-12-01T10:00:00Z');
@@ -198,6 +198,70 @@ describe('session store degradation: it keeps working in memory and says why', (
     expect(store.health()).toMatchObject({ persistent: false, reason: 'blocked' });
     await store.saveTurn({ bot: BOT, state: state(1), messages: [message('1', 'user', 'no crash')] });
     oldTab.close();
+  });
+
+  it('a database that opens after the store gave up waiting is closed at once: it would block the next upgrade', async () => {
+    const indexedDB = new IDBFactory();
+    const oldTab = await openDBWith(indexedDB, 1);
+    oldTab.onversionchange = () => undefined; // an old release that does not step aside
+    const store = await openSessionStore({ indexedDB, now: () => NOW, openTimeoutMs: 100 });
+    expect(store.health()).toMatchObject({ reason: 'blocked' });
+    oldTab.close(); // the old tab goes away: the store's late open now succeeds
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A newer release upgrading: blocked for good if the late connection were still open.
+    const upgraded = await Promise.race([
+      new Promise<string>((resolve) => {
+        const request = indexedDB.open('parley', 99);
+        request.onsuccess = () => {
+          request.result.close();
+          resolve('upgraded');
+        };
+        request.onblocked = () => resolve('blocked');
+      }),
+      new Promise<string>((resolve) => setTimeout(() => resolve('still waiting'), 1000)),
+    ]);
+    expect(upgraded).toBe('upgraded');
+  });
+
+  it("a session written by a newer release (a newer record format) is neither resumed nor deleted", async () => {
+    const indexedDB = new IDBFactory();
+    const db = await openDBWith(indexedDB);
+    await db.put('sessions', { id: 'newer', bot: BOT, state: { ...state(1), futureField: { shape: 'unknown here' } } as never, format: SESSION_FORMAT + 1, createdAt: NOW, updatedAt: NOW });
+    await db.put('messages', { sessionId: 'newer', seq: 0, message: { id: 'm', from: 'user', text: 'from the future', at: NOW, kind: 'new' } as never });
+    const store = await openSessionStore({ indexedDB, now: () => NOW });
+    expect(await store.latest(BOT, 60_000)).toBeNull();
+    expect(await db.get('sessions', 'newer')).toBeDefined();
+    db.close();
+  });
+
+  it('forget() deletes the database when it cannot be cleared, and rejects when neither works', async () => {
+    const indexedDB = new IDBFactory();
+    const store = await openSessionStore({ indexedDB, now: () => NOW });
+    await store.saveTurn({ bot: BOT, state: state(1), messages: [message('1', 'user', 'to be forgotten')] });
+    const transaction = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError');
+    });
+    try {
+      await store.forget();
+    } finally {
+      transaction.mockRestore();
+    }
+    const reopened = await openSessionStore({ indexedDB, now: () => NOW });
+    expect(await reopened.latest(BOT, Infinity)).toBeNull();
+
+    const stuck = await openSessionStore({ indexedDB, now: () => NOW, openTimeoutMs: 100 });
+    const blocker = await openDBWith(indexedDB);
+    blocker.onversionchange = () => undefined; // another tab that never lets go
+    const refuse = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(() => {
+      throw new DOMException('The database connection is closing.', 'InvalidStateError');
+    });
+    try {
+      await expect(stuck.forget()).rejects.toThrow(/another tab of this site keeps them open/);
+    } finally {
+      refuse.mockRestore();
+      blocker.close();
+      reopened.close();
+    }
   });
 });
 

@@ -20,7 +20,7 @@ import { botFileUrl } from '../conversation/load-bot';
 import type { Understanding } from '../conversation/types';
 import type { Backend } from '../nlu/runtime/protocol';
 import type { NluPolicy } from '../nlu/stage-policy';
-import { createFulfillmentClient } from '../fulfillment/client';
+import { lazyFulfillmentClient } from '../fulfillment/lazy';
 import { HOST_TAG } from './host';
 import { browserSyncParts } from '../conversation/session-sync';
 
@@ -88,7 +88,7 @@ export function mountInShadow(
     typeof options.bot === 'string' && options.nlu !== false
       ? lazyUnderstanding(options.bot, options.assetsUrl ?? new URL('.', import.meta.url).href, options.nluBackend, options.nlu === true || options.nlu === undefined ? 'auto' : options.nlu)
       : undefined;
-  const fulfill = options.fulfill ?? (options.fulfillmentUrl ? createFulfillmentClient(options.fulfillmentUrl, options.fulfillment) : undefined);
+  const fulfill = options.fulfill ?? (options.fulfillmentUrl ? lazyFulfillmentClient(options.fulfillmentUrl, options.fulfillment) : undefined);
   const conversation = createConversation({
     bot: options.bot,
     ...(understanding && { understanding }),
