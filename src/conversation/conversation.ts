@@ -483,6 +483,31 @@ export function createConversationWithBot(options: ConversationOptions): Convers
     });
   }
 
+  /** See Conversation.forget. */
+  async function forget(): Promise<void> {
+    // Nothing said from now on belongs to the old conversation; a call still out is given up.
+    resetLocally();
+    const failures: unknown[] = [];
+    const connected = await connect().catch((error: unknown) => (failures.push(error), null));
+    if (connected) {
+      // Alone: no turn of any bot in any tab is half-way (it would save after the clear).
+      await connected.alone(() => connected.store.forget()).catch((error: unknown) => failures.push(error));
+      connected.announceForget();
+    }
+    await options.clearCaches?.().catch((error: unknown) => failures.push(error));
+    // What the conversation held meanwhile (a greeting, a reply) is of the new, empty conversation.
+    resetLocally();
+    if (failures.length > 0) {
+      for (const failure of failures) console.error('[parley] forget: something stored could not be deleted:', failure);
+      const detail = `Parley could not delete everything stored on this device: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ')}`;
+      // The visitor is told too (the widget's banner, with "try again"), not only the page.
+      const failure: ConversationError = { code: 'forget-failed', message: strings.forgetFailed, detail, retryable: true };
+      error.value = failure;
+      events.emit('error', failure);
+      throw new Error(detail);
+    }
+  }
+
   return {
     botName,
     messages,
@@ -520,26 +545,13 @@ export function createConversationWithBot(options: ConversationOptions): Convers
       // The new session is stored at once, so a reload does not bring the old one back.
       if (sync) void sync.exclusive(() => flush([]));
     },
-    async forget() {
-      // Nothing said from now on belongs to the old conversation; a call still out is given up.
-      resetLocally();
-      const failures: unknown[] = [];
-      const connected = await connect().catch((error: unknown) => (failures.push(error), null));
-      if (connected) {
-        // Alone: no turn of any bot in any tab is half-way (it would save after the clear).
-        await connected.alone(() => connected.store.forget()).catch((error: unknown) => failures.push(error));
-        connected.announceForget();
-      }
-      await options.clearCaches?.().catch((error: unknown) => failures.push(error));
-      // What the conversation held meanwhile (a greeting, a reply) is of the new, empty conversation.
-      resetLocally();
-      if (failures.length > 0) {
-        for (const failure of failures) console.error('[parley] forget: something stored could not be deleted:', failure);
-        throw new Error(`Parley could not delete everything stored on this device: ${failures.map((f) => (f instanceof Error ? f.message : String(f))).join('; ')}`);
-      }
-    },
+    forget,
     persistent,
     retry() {
+      if (error.peek()?.code === 'forget-failed') {
+        error.value = null;
+        return forget().catch(() => undefined);
+      }
       return start();
     },
     dismissError() {

@@ -286,6 +286,13 @@ describe('forget() forgets', () => {
     const broken: SessionStore = { ...store, forget: () => Promise.reject(new Error('the database is broken')) };
     const chat = tab(indexedDB, { store: broken });
     await expect(chat.forget()).rejects.toThrow(/could not delete everything.*the database is broken/);
+    // The visitor is told, and "try again" tries the deletion again.
+    expect(chat.error.value).toMatchObject({ code: 'forget-failed', retryable: true });
+    let attempts = 0;
+    broken.forget = async () => void attempts++;
+    await chat.retry();
+    expect(attempts).toBe(1);
+    expect(chat.error.value).toBeNull();
     const cachesFail = tab(indexedDB, { more: { clearCaches: () => Promise.reject(new Error('the model cache refused')) } });
     await expect(cachesFail.forget()).rejects.toThrow(/the model cache refused/);
   });

@@ -48,7 +48,8 @@ export interface ChatMessage {
 export type ConversationStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
 export interface ConversationError {
-  code: 'bot-load-failed';
+  /** `forget-failed`: something stored could not be deleted (retry() tries forget() again). */
+  code: 'bot-load-failed' | 'forget-failed';
   /** Safe to show to the visitor, in their language. */
   message: string;
   /** For the site's developers (shown in the console): what failed and where. */

@@ -26,6 +26,7 @@ export const en = {
   offlineQueued: 'You seem to be offline. I’ll send your request as soon as the connection is back.',
   backOnline: 'You’re back online, sending your request now.',
   notPersisted: 'Your chat can’t be saved on this device, so it will be gone when you leave this page.',
+  forgetFailed: 'Some of this conversation could not be deleted from this device. Close other tabs of this site and try again.',
   notRestored: 'I couldn’t restore our earlier conversation, so let’s start again.',
   forget: 'Delete this conversation',
   handoffFailed: 'Sorry, I couldn’t reach our team right now ({reason}). Please try again in a moment.',

@@ -27,6 +27,7 @@ export const fr: Strings = {
   offlineQueued: 'Vous semblez hors ligne. J’enverrai votre demande dès que la connexion sera rétablie.',
   backOnline: 'Vous êtes de nouveau en ligne, j’envoie votre demande.',
   notPersisted: 'Cette discussion ne peut pas être enregistrée sur cet appareil : elle disparaîtra quand vous quitterez la page.',
+  forgetFailed: 'Une partie de cette conversation n’a pas pu être supprimée de cet appareil. Fermez les autres onglets de ce site et réessayez.',
   notRestored: 'Je n’ai pas pu retrouver notre conversation précédente, reprenons depuis le début.',
   forget: 'Supprimer cette conversation',
   handoffFailed: 'Désolé, je n’ai pas pu joindre notre équipe ({reason}). Veuillez réessayer dans un instant.',

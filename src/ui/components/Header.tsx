@@ -24,7 +24,7 @@ export function Header({ model, title }: { model: WidgetModel; title: string }) 
         class="icon-button"
         aria-label={strings.forget}
         title={strings.forget}
-        onClick={() => void conversation.forget()}
+        onClick={() => void conversation.forget().catch(() => undefined) /* the banner says what failed */}
         disabled={conversation.status.value !== 'ready'}
       >
         <Icon name="trash" />
