@@ -75,6 +75,37 @@ test('forget() deletes the stored conversation: the transcript and IndexedDB are
   await expect(transcript(page).locator('.message--user')).toHaveCount(0);
 });
 
+/** Messages stored in the page's IndexedDB (0 when the database is gone). */
+const storedMessages = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const request = indexedDB.open('parley');
+        request.onerror = () => reject(request.error);
+        request.onupgradeneeded = () => request.transaction!.abort(); // no database: nothing stored
+        request.onsuccess = () => {
+          const db = request.result;
+          if (!db.objectStoreNames.contains('messages')) return (db.close(), resolve(0));
+          const count = db.transaction('messages').objectStore('messages').count();
+          count.onsuccess = () => (db.close(), resolve(count.result));
+        };
+      }).catch(() => 0),
+  );
+
+test("a logout hook's window.parley.forget() deletes what was stored, on a page where the chat never opened, and where the bot never loads", async ({ page }) => {
+  for (const where of ['/e2e/interaction.html', '/e2e/broken-bot.html']) {
+    await page.goto('/e2e/plain.html');
+    await openChat(page);
+    await ask(page, 'where is my order B77777');
+    await expect.poll(() => storedMessages(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.goto(where);
+    await page.waitForFunction(() => typeof window.parley?.forget === 'function');
+    const outcome = await page.evaluate(() => window.parley!.forget().then(() => 'forgotten', (error: unknown) => `failed: ${String(error)}`));
+    expect(outcome, where).toBe('forgotten');
+    expect(await storedMessages(page), where).toBe(0);
+  }
+});
+
 test('without IndexedDB the chat works and says it will not be kept', async ({ page }) => {
   await page.addInitScript(() => {
     Object.defineProperty(IDBFactory.prototype, 'open', {
