@@ -84,7 +84,8 @@ describe('toNodeListener', () => {
     expect(answer).toEqual({ status: 413, closed: true });
     expect(handler).not.toHaveBeenCalled();
     await vi.waitFor(() => expect(bytesRead).toHaveLength(1));
-    expect(bytesRead[0]).toBeLessThan(16 * 1024 * 1024);
+    // After its answer it drops at most 16 MB more of a client that does not listen, then cuts it off.
+    expect(bytesRead[0]).toBeLessThan(20 * 1024 * 1024);
   });
 
   it('takes its limit as an option', async () => {

@@ -16,8 +16,30 @@ export interface NodeListenerOptions {
   onError?: (error: unknown) => void;
 }
 
-/** After a refusal, a client that neither reads its answer nor hangs up is cut off after this. */
-const REFUSED_SOCKET_GRACE_MS = 2000;
+/** After a refusal, what a client still sends is dropped, for at most this long and this many bytes; then the connection is cut. */
+const LINGER_MS = 2000;
+const LINGER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Closes a refused request's connection once the client can have read the answer: what it still
+ * sends is dropped unread, and the connection ends with its request, or is cut after LINGER_MS or
+ * LINGER_BYTES. Cutting at once, with the client's bytes still arriving, resets the connection, and
+ * a reset can swallow the answer before the client reads it (RFC 9112, 9.6). (A client that sent
+ * "Connection: close" is cut by Node itself once the answer is out.)
+ */
+function closeInStages(req: IncomingMessage): void {
+  const socket = req.socket;
+  let dropped = 0;
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > LINGER_BYTES) socket.destroy();
+  });
+  req.once('end', () => socket.end());
+  req.resume();
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
+}
 
 export function toNodeListener(handler: (request: Request) => Promise<Response>, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const maxBodyBytes = options.maxBodyBytes ?? SERVER_DEFAULTS.maxBodyBytes;
@@ -46,15 +68,13 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>,
           ? { status: 'error', message: 'the request is too large' }
           : { status: 'retry', retryAfterSeconds: SERVER_DEFAULTS.retryAfterSeconds, message: 'the request took too long to arrive' },
       );
-      // Connection: close makes Node end the connection once the answer is out: the rest of the body is never read.
       res.writeHead(status, {
         'Content-Type': 'application/json',
         'Content-Length': Buffer.byteLength(body),
-        Connection: 'close',
         ...(status === 408 && { 'Retry-After': String(SERVER_DEFAULTS.retryAfterSeconds) }),
       });
       res.end(body);
-      setTimeout(() => req.socket.destroy(), REFUSED_SOCKET_GRACE_MS).unref();
+      res.once('finish', () => closeInStages(req));
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
