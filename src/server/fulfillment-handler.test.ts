@@ -260,7 +260,7 @@ describe('at most once across instances sharing one store', () => {
     const running = first(post(body()));
     await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));
     const meanwhile = await second(post(body()));
-    expect([meanwhile.status, meanwhile.headers.get('Retry-After'), await meanwhile.json()]).toEqual([409, '1', { status: 'retry', retryAfterSeconds: 1, message: 'this request is still being answered' }]);
+    expect([meanwhile.status, meanwhile.headers.get('Retry-After'), await meanwhile.json()]).toEqual([503, '1', { status: 'retry', retryAfterSeconds: 1, message: 'this request is still being answered' }]);
     finish();
     expect(await (await running).json()).toEqual({ status: 'ok', slots: { refund_id: 'R9' } });
     const later = await second(post(body()));
@@ -276,7 +276,7 @@ describe('at most once across instances sharing one store', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? first : second)(post(body()))));
     expect(spy).toHaveBeenCalledTimes(1);
     expect(answers.filter((answer) => answer.status === 200)).not.toHaveLength(0);
-    expect(answers.every((answer) => answer.status === 200 || answer.status === 409)).toBe(true);
+    expect(answers.every((answer) => answer.status === 200 || answer.status === 503)).toBe(true);
   });
 
   it('the claim of an instance that died expires, and another instance may then run the action', async () => {
@@ -290,7 +290,7 @@ describe('at most once across instances sharing one store', () => {
     );
     const dead = first(post(body()));
     await vi.waitFor(() => expect(spy).toHaveBeenCalledTimes(1));
-    expect((await second(post(body()))).status).toBe(409);
+    expect((await second(post(body()))).status).toBe(503);
     clock = 30_001;
     const taken = await second(post(body()));
     expect([taken.status, await taken.json()]).toEqual([200, { status: 'ok', slots: { refund_id: 'R2' } }]);

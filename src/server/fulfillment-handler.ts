@@ -2,10 +2,10 @@
  * `createFulfillmentHandler({ actions })`: a site's fulfillment endpoint as a standard
  * `(Request) => Promise<Response>` (Node 18+ http through `toNodeListener`, Express, Fastify, Hono,
  * Deno, workers). It reads bodies with a size limit and a deadline, validates requests, runs each
- * idempotency key's action at most once, even across instances that share one store (a repeated key
- * gets the stored answer, a concurrent one waits here or is told to retry), gives every action a
- * time limit, answers CORS preflights, and turns thrown errors into safe error responses: the
- * visitor never sees a stack trace.
+ * idempotency key's action at most once, even across instances that share one store (a repeated
+ * key gets the stored answer; a concurrent one waits for it here, or is told to retry by another
+ * instance), gives every action a time limit, answers CORS preflights, and turns thrown errors into
+ * safe error responses: the visitor never sees a stack trace.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as v from 'valibot';
@@ -404,8 +404,9 @@ export function createFulfillmentHandler(options: FulfillmentHandlerOptions): (r
       return retryLater(503, SAFE_FAILURE);
     }
     if (claim.state === 'answered') return claim.answer.fingerprint === fingerprint ? { status: claim.answer.status, body: claim.answer.body, stored: true, replayed: true } : reused;
-    // Another instance is running it: it answers that delivery; this one is asked again shortly (409, as in the IETF Idempotency-Key draft).
-    if (claim.state === 'in-flight') return claim.fingerprint === fingerprint ? retryLater(409, 'this request is still being answered') : reused;
+    // Another instance is running it and answers that delivery; this one is asked again shortly. A 503,
+    // not the IETF Idempotency-Key draft's 409: the outcome is not known yet, which is what a client reads from a 5xx.
+    if (claim.state === 'in-flight') return claim.fingerprint === fingerprint ? retryLater(503, 'this request is still being answered') : reused;
 
     const outcome = await run(action, parsed, key, request);
     try {
