@@ -4,7 +4,7 @@
  */
 import type { Locks } from '../conversation/session-sync';
 
-export function fakeLocks(): Locks & { held(): string[] } {
+export function fakeLocks(): Locks & { held(): string[]; idle(): boolean } {
   type Waiter = { mode: 'shared' | 'exclusive'; grant: () => void };
   const state = new Map<string, { holders: Array<'shared' | 'exclusive'>; queue: Waiter[] }>();
   const entry = (name: string) => {
@@ -39,5 +39,7 @@ export function fakeLocks(): Locks & { held(): string[] } {
       );
     },
     held: () => [...state.entries()].filter(([, lock]) => lock.holders.length > 0).map(([name]) => name),
+    /** No lock is held or asked for: no turn is in progress in any tab that uses these locks. */
+    idle: () => [...state.values()].every((lock) => lock.holders.length === 0 && lock.queue.length === 0),
   };
 }

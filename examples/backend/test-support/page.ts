@@ -6,10 +6,11 @@
  */
 import 'fake-indexeddb/auto';
 import type { Fulfill, FulfillCall, FulfillmentResult } from '../../../src/conversation/dialogue-turn';
-import type { Channel, Locks } from '../../../src/conversation/session-sync';
+import type { Channel } from '../../../src/conversation/session-sync';
 import { createFulfillmentClient, type Network } from '../../../src/fulfillment/client';
 import { openSessionStore, type SessionStore } from '../../../src/store/session-store';
 import type { Random } from '../../../src/train/random';
+import { fakeLocks } from '../../../src/test/fake-locks';
 
 export interface ControllableNetwork extends Network {
   setOnline(online: boolean): void;
@@ -39,49 +40,8 @@ export function controllableNetwork(): ControllableNetwork {
   };
 }
 
-type LockMode = 'shared' | 'exclusive';
-
-/**
- * navigator.locks for the tabs of one test: named locks granted in request order, many holders in
- * shared mode or one in exclusive mode, released when the callback settles. Takes both forms of
- * `request` (with and without options), as the Web Locks API does. `idle()`: no lock is held or
- * asked for, so no turn is in progress in any tab that uses these locks.
- */
-export function sharedLocks(): Locks & { idle(): boolean } {
-  const locks = new Map<string, { holders: LockMode[]; queue: Array<{ mode: LockMode; grant: () => void }> }>();
-  const lock = (name: string) => {
-    let found = locks.get(name);
-    if (!found) locks.set(name, (found = { holders: [], queue: [] }));
-    return found;
-  };
-  const pump = (name: string) => {
-    const entry = lock(name);
-    for (let next = entry.queue[0]; next; next = entry.queue[0]) {
-      const free = entry.holders.length === 0 || (next.mode === 'shared' && entry.holders.every((mode) => mode === 'shared'));
-      if (!free) return;
-      entry.queue.shift();
-      entry.holders.push(next.mode);
-      next.grant();
-    }
-  };
-  function request<T>(name: string, second: { mode?: LockMode } | (() => Promise<T>), third?: () => Promise<T>): Promise<T> {
-    const callback = typeof second === 'function' ? second : third!;
-    const mode: LockMode = typeof second === 'function' ? 'exclusive' : (second.mode ?? 'exclusive');
-    return new Promise<void>((grant) => {
-      lock(name).queue.push({ mode, grant });
-      pump(name);
-    }).then(() =>
-      Promise.resolve()
-        .then(callback)
-        .finally(() => {
-          const entry = lock(name);
-          entry.holders.splice(entry.holders.indexOf(mode), 1);
-          pump(name);
-        }),
-    );
-  }
-  return { request, idle: () => [...locks.values()].every((entry) => entry.holders.length === 0 && entry.queue.length === 0) };
-}
+/** navigator.locks for the tabs of one test (src/test/fake-locks.ts), with `idle()`: no turn in progress anywhere. */
+export const sharedLocks = fakeLocks;
 
 export interface SentRequest {
   action: string;
