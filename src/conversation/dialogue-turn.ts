@@ -134,11 +134,17 @@ export async function runTurn(bot: DialogueBot, state: DialogueState, event: Dia
         }
         next = answer.ok
           ? { type: 'fulfillment', action: action.action, ok: true, ...(answer.slots && { slots: answer.slots }), now: now() }
-          : { type: 'fulfillment', action: action.action, ok: false, ...(answer.message !== undefined && { message: answer.message }), now: now() };
+          : { type: 'fulfillment', action: action.action, ok: false, message: failureReason(answer), now: now() };
       }
     }
   }
   return outcome;
+}
+
+/** The visitor's reason; when the outcome is unknown it says so, and that asking again is safe (same request id). */
+function failureReason(answer: Extract<FulfillmentResult, { ok: false }>): string {
+  const reason = answer.message ?? 'the service did not answer';
+  return answer.uncertain ? `${reason}, so it may have gone through; asking again will not do it twice` : reason;
 }
 
 function withPendingCall(state: DialogueState, call: PendingCall): DialogueState {
