@@ -278,4 +278,13 @@ describe('fulfillment client', () => {
     expect(await c.fulfill(cached)).toEqual({ ok: true, slots: { order_state: 'delivered' } });
     expect(c.sent).toHaveLength(2);
   });
+
+  it('a "retry" answer may mean the request is running elsewhere: when retries run out the outcome is unknown; after 429s it is not', async () => {
+    const busy = client(Array.from({ length: 4 }, () => ({ status: 503, body: { status: 'retry', retryAfterSeconds: 0 } })), { retries: 1 });
+    expect(await busy.fulfill(call)).toEqual({ ok: false, message: REASONS.unavailable, uncertain: true });
+    const running = client(Array.from({ length: 4 }, () => ({ status: 200, body: { status: 'retry' } })), { retries: 1 });
+    expect(await running.fulfill(call)).toMatchObject({ ok: false, uncertain: true });
+    const limited = client(Array.from({ length: 4 }, () => ({ status: 429, body: { status: 'error', message: 'slow down' } })), { retries: 1 });
+    expect(await limited.fulfill(call)).toEqual({ ok: false, message: REASONS.rateLimited });
+  });
 });

@@ -143,8 +143,9 @@ export function createFulfillmentClient(url: string, options: FulfillmentClientO
     if (response.status === 429 || response.status >= 500 || (read.ok && read.response.status === 'retry')) {
       const waitMs = read.ok && read.response.status === 'retry' && read.response.retryAfterSeconds !== undefined ? read.response.retryAfterSeconds * 1000 : retryAfter;
       log(`fulfillment "${request.action}": ${url} answered ${response.status}${read.ok ? ` (${read.response.status})` : ''}, will retry`);
-      // A 429 or an explicit "retry" was not carried out; a 5xx may have been, half-way.
-      const unknown = response.status >= 500;
+      // A 429 was refused before any work; a 5xx or a "retry" answer (the request may be running
+      // elsewhere, e.g. on another server instance) may have been carried out.
+      const unknown = response.status !== 429;
       return { kind: 'retry', reason: response.status === 429 ? REASONS.rateLimited : REASONS.unavailable, unknown, ...(waitMs !== undefined && { waitMs }) };
     }
     if (!read.ok) {
