@@ -6,7 +6,7 @@ const TRAINING_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', 
 
 export async function loadTrainer() {
   try {
-    const [evalRun, examples, report, wordVectors, trainer, compile, trainBot] = await Promise.all([
+    const [evalRun, examples, report, wordVectors, trainer, compile, trainBot, knowledgeEval] = await Promise.all([
       import('../train/eval-run'),
       import('../train/examples'),
       import('../train/report-html'),
@@ -14,8 +14,9 @@ export async function loadTrainer() {
       import('../train/trainer'),
       import('../train/compile'),
       import('../train/train-bot'),
+      import('../train/knowledge/evaluate'),
     ]);
-    return { ...evalRun, ...examples, ...report, ...wordVectors, ...trainer, ...compile, ...trainBot };
+    return { ...evalRun, ...examples, ...report, ...wordVectors, ...trainer, ...compile, ...trainBot, ...knowledgeEval };
   } catch (error) {
     const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String(error))?.[1];
     throw new Error(

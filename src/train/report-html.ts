@@ -2,6 +2,7 @@
  * The evaluation pages a person can open (no scripts, no network): `parley eval --report` for a test
  * set, `parley train --report` for the bot's held-out examples.
  */
+import type { KnowledgeEvalReport } from './knowledge/evaluate';
 import { OUT_OF_SCOPE } from '../nlu/parse';
 import type { EvalRunReport } from './eval-run';
 import { evaluatePredictions, type EvaluationReport } from './evaluate';
@@ -137,4 +138,24 @@ function histogram(report: EvaluationReport): string {
   return `<svg width="${bins * barWidth + 40}" height="${height + 30}" role="img" aria-label="Histogram of confidences: green right, red wrong">${bars}
 <text x="30" y="${height + 20}" font-size="11">0</text><text x="${bins * barWidth + 10}" y="${height + 20}" font-size="11">1</text></svg>
 <p>Green: right; red: wrong.</p>`;
+}
+
+/** `parley eval --knowledge --report`: the figures and the queries answered worst, as a page. */
+export function renderKnowledgeReport(title: string, report: KnowledgeEvalReport): string {
+  const pct = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
+  const figures: Array<[string, string]> = [
+    ['articles / passages', `${report.articles} / ${report.passages}`],
+    ['queries (answerable)', `${report.queries} (${report.answerable})`],
+    ['top-1 accuracy', pct(report.top1_accuracy)],
+    ['recall@3', pct(report.recall_at_3)],
+    ['MRR', report.mrr.toFixed(3)],
+    ['no answer, declined', pct(report.no_answer_declined)],
+    ['overall accuracy', pct(report.overall_accuracy)],
+    ['parse ms p50 / p95', `${report.parse_ms_p50} / ${report.parse_ms_p95}`],
+    ['index bytes (brotli)', `${report.index_bytes} (${report.index_bytes_brotli})`],
+  ];
+  const worst = `<h2>Worst queries</h2><table><tr><th>query</th><th>best article</th><th>confidence</th><th>expected</th></tr>${report.worst
+    .map((w) => `<tr><td>${escape(w.text)}</td><td>${escape(w.got ?? '(none)')}</td><td>${w.confidence.toFixed(2)}</td><td>${escape(w.expected.join(', ') || '(no answer)')}</td></tr>`)
+    .join('')}</table>`;
+  return page(title, figures, worst, null);
 }

@@ -10,9 +10,12 @@ import { loadTrainer } from '../trainer-modules';
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('train on a JSON Lines data set ({"text","intent","entities"} per line) and evaluate on a test set')
-    .requiredOption('--train <file>', 'training examples (.jsonl)')
-    .requiredOption('--test <file>', 'test examples (.jsonl)')
+    .description('train on a JSON Lines data set ({"text","intent","entities"} per line) and evaluate on a test set; or, with --knowledge, evaluate answers from FAQ entries')
+    .option('--train <file>', 'training examples (.jsonl)')
+    .option('--test <file>', 'test examples (.jsonl)')
+    .option('--knowledge <file>', 'FAQ entries ({"id","question","answer"} per line), indexed as help articles')
+    .option('--queries <file>', 'with --knowledge: labelled queries ({"text","faq_ids"}; faq_ids [] = no entry answers it)')
+    .option('--train-queries <file>', 'with --knowledge: reviewed queries the index may learn from')
     .option('--valid <file>', 'validation examples (.jsonl); without it, a stratified 10% of --train')
     .option('--out <file>', 'write the report as JSON')
     .option('--report <file>', 'write the report as an HTML page (confusion heat map, confidence histogram)')
@@ -20,7 +23,13 @@ export function registerEval(program: Command): void {
     .option('--seed <n>', 'random seed', wholeNumber(0))
     .option('--no-refit', 'without --valid: keep the network trained without the validation split (by default a final fit trains on all of --train)')
     .option('--one-thread', ONE_THREAD_HELP)
-    .action(async (options: { train: string; test: string; valid?: string; out?: string; report?: string; epochs?: number; seed?: number; refit: boolean; oneThread?: boolean }) => {
+    .action(async (options: EvalOptions) => {
+      if (options.knowledge || options.queries) return evalKnowledge(options);
+      if (!options.train || !options.test) {
+        console.error('parley eval needs --train and --test (intents), or --knowledge and --queries (help articles)');
+        process.exitCode = 1;
+        return;
+      }
       const { runEvaluation, readJsonLines, renderHtmlReport, loadWordVectors, DataFileError } = await loadTrainer();
       let train, test, valid;
       try {
@@ -55,6 +64,57 @@ export function registerEval(program: Command): void {
       if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
       if (options.report) writeFileSync(options.report, renderHtmlReport(`Parley evaluation: ${options.test}`, report));
     });
+}
+
+interface EvalOptions {
+  train?: string;
+  test?: string;
+  knowledge?: string;
+  queries?: string;
+  trainQueries?: string;
+  valid?: string;
+  out?: string;
+  report?: string;
+  epochs?: number;
+  seed?: number;
+  refit: boolean;
+  oneThread?: boolean;
+}
+
+async function evalKnowledge(options: EvalOptions): Promise<void> {
+  if (!options.knowledge || !options.queries) {
+    console.error('parley eval --knowledge needs both --knowledge <faq.jsonl> and --queries <queries.jsonl>');
+    process.exitCode = 1;
+    return;
+  }
+  const outputProblem = [options.out, options.report].map((file) => file && fileProblem(file)).find(Boolean);
+  if (outputProblem) {
+    console.error(`Nothing was evaluated: ${outputProblem}`);
+    process.exitCode = 1;
+    return;
+  }
+  const { runKnowledgeEvaluation, readFaqFile, loadWordVectors, DataFileError, renderKnowledgeReport } = await loadTrainer();
+  type Faq = Parameters<typeof runKnowledgeEvaluation>[0]['faq'][number];
+  type Query = Parameters<typeof runKnowledgeEvaluation>[0]['queries'][number];
+  let faq: Faq[], queries: Query[], trainQueries: Query[] | undefined;
+  try {
+    faq = readFaqFile<Faq>(options.knowledge, 'faq');
+    queries = readFaqFile<Query>(options.queries, 'queries');
+    trainQueries = options.trainQueries ? readFaqFile<Query>(options.trainQueries, 'queries') : undefined;
+  } catch (error) {
+    if (!(error instanceof DataFileError)) throw error;
+    console.error(`The data set has a problem:\n${error.message}`);
+    process.exitCode = 1;
+    return;
+  }
+  console.error(`${faq.length} FAQ entries, ${queries.length} queries${trainQueries ? `, ${trainQueries.length} to learn from` : ''}; loading word vectors...`);
+  const report = runKnowledgeEvaluation({ faq, queries, ...(trainQueries && { trainQueries }), wordVectors: loadWordVectors(), ...(options.seed !== undefined && { seed: options.seed }) });
+  const { worst, ...figures } = report;
+  for (const [key, value] of Object.entries(figures)) console.log(`${key.padEnd(20)} ${typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value)}`);
+  console.log(`worst (${worst.length}):`);
+  for (const row of worst.slice(0, 10)) console.log(`  ${JSON.stringify(row.text)} -> ${row.got ?? '(none)'} ${row.confidence.toFixed(2)}, expected ${row.expected.join(', ') || '(no answer)'}`);
+  if (options.out) writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  if (options.report) writeFileSync(options.report, renderKnowledgeReport(`Parley knowledge evaluation: ${options.queries}`, report));
 }
 
 export function printReport(report: EvalRunReport): void {
